@@ -1,0 +1,141 @@
+// Package app is the ECS-ready application model: a compose project after
+// Validate has checked it against what ECS on Fargate can run and filled in
+// every default. Convert turns it into a template without making any
+// decision of its own about compose semantics.
+package app
+
+import "strings"
+
+// Project is a compose project ready for ECS.
+type Project struct {
+	// Name is the compose project name, also the CloudFormation stack name.
+	Name string
+	// Domain is the private DNS domain in which every service is found by
+	// its name.
+	Domain string
+	// LogRetentionDays is how long CloudWatch Logs keeps the logs.
+	LogRetentionDays int
+	// Services are sorted by name.
+	Services []*Service
+	// Networks are sorted by name; only the networks some service uses.
+	Networks []*Network
+	// LoadBalancer is nil when no service publishes a port.
+	LoadBalancer *LoadBalancer
+}
+
+// Network is a compose network, a security group on ECS.
+type Network struct {
+	Name string
+	// ID is the CloudFormation-safe form of Name, unique in the project.
+	ID string
+}
+
+// Service is a compose service: one ECS service running one container.
+type Service struct {
+	Name string
+	// ID is the CloudFormation-safe form of Name, unique in the project.
+	ID string
+
+	Image string
+	// ECRRepository is the ARN of the private Amazon ECR repository the
+	// image is pulled from, empty for any other registry.
+	ECRRepository string
+	Command       []string
+	Entrypoint    []string
+	WorkingDir    string
+	User          string
+	// Environment is sorted by name.
+	Environment []EnvVar
+	// Labels become docker labels of the container.
+	Labels      map[string]string
+	HealthCheck *HealthCheck
+	// StopTimeout is how many seconds the container has to stop after
+	// SIGTERM.
+	StopTimeout int
+	ReadOnly    bool
+	Init        bool
+	CapAdd      []string
+	CapDrop     []string
+	Ulimits     []Ulimit
+
+	// Platform is the CPU architecture: X86_64 or ARM64.
+	Platform string
+	// CPU is in CPU units (1024 = 1 vCPU), Memory in MiB: a valid Fargate pair.
+	CPU    int
+	Memory int
+	// MemoryLimit and MemoryReservation are the container's hard and soft
+	// limits in MiB, 0 when compose sets none.
+	MemoryLimit       int
+	MemoryReservation int
+
+	Replicas   int
+	MinHealthy int
+	MaxPercent int
+	// Networks are the compose networks the service joins, sorted.
+	Networks []string
+	// Ports are the container ports the load balancer forwards to, sorted
+	// and unique; Listeners of the project's load balancer refer to them.
+	Ports []Port
+	// ExposedPorts are container ports declared only for other services.
+	ExposedPorts []Port
+	// DrainSeconds is how long the load balancer lets a stopping task
+	// finish its requests.
+	DrainSeconds int
+	// GraceSeconds is how long ECS ignores the load balancer's health
+	// checks of a new task.
+	GraceSeconds int
+}
+
+// EnvVar is an environment variable.
+type EnvVar struct {
+	Name, Value string
+}
+
+// HealthCheck is a container health check; durations are in seconds,
+// 0 means ECS's default.
+type HealthCheck struct {
+	Test        []string
+	Interval    int
+	Timeout     int
+	Retries     int
+	StartPeriod int
+}
+
+// Ulimit is a container resource limit.
+type Ulimit struct {
+	Name       string
+	Soft, Hard int
+}
+
+// Port is a container port and its protocol: tcp or udp.
+type Port struct {
+	Number   int
+	Protocol string
+}
+
+// LoadBalancer is the project's load balancer.
+type LoadBalancer struct {
+	// Type is "application" when every listener speaks HTTP, else "network".
+	Type string
+	// Listeners are sorted by port.
+	Listeners []Listener
+}
+
+// Listener is a published port.
+type Listener struct {
+	Port int
+	// Protocol is HTTP for an application load balancer, TCP or UDP for a
+	// network load balancer.
+	Protocol string
+	// Service receives the traffic on Target.
+	Service string
+	Target  Port
+}
+
+// ComparePorts orders ports by number, then protocol.
+func ComparePorts(a, b Port) int {
+	if a.Number != b.Number {
+		return a.Number - b.Number
+	}
+	return strings.Compare(a.Protocol, b.Protocol)
+}

@@ -1,0 +1,34 @@
+package cfn
+
+// Role is AWS::IAM::Role.
+type Role struct {
+	AssumeRolePolicyDocument PolicyDocument `json:"AssumeRolePolicyDocument"`
+	Policies                 []Policy       `json:"Policies,omitempty"`
+	Tags                     []Tag          `json:"Tags,omitempty"`
+}
+
+// ResourceType implements Properties.
+func (Role) ResourceType() string { return "AWS::IAM::Role" }
+
+// Policy is an inline policy of a role.
+type Policy struct {
+	PolicyName     string         `json:"PolicyName"`
+	PolicyDocument PolicyDocument `json:"PolicyDocument"`
+}
+
+// PolicyDocument is an IAM policy.
+type PolicyDocument struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// PolicyVersion is the current IAM policy language version.
+const PolicyVersion = "2012-10-17"
+
+// Statement is one statement of a policy.
+type Statement struct {
+	Effect    string         `json:"Effect"`
+	Principal map[string]any `json:"Principal,omitempty"`
+	Action    []string       `json:"Action"`
+	Resource  []any          `json:"Resource,omitempty"`
+}

@@ -1,0 +1,30 @@
+package cfn
+
+// Fn is an intrinsic function call: a one-key object such as {"Ref": "X"}.
+type Fn map[string]any
+
+// Ref refers to a resource's primary identifier, a parameter or a pseudo
+// parameter.
+func Ref(name string) Fn { return Fn{"Ref": name} }
+
+// GetAtt reads an attribute of a resource.
+func GetAtt(logicalID, attribute string) Fn {
+	return Fn{"Fn::GetAtt": []string{logicalID, attribute}}
+}
+
+// Sub substitutes ${Name} references in a string.
+func Sub(format string) Fn { return Fn{"Fn::Sub": format} }
+
+// Pseudo parameters.
+const (
+	AccountID = "AWS::AccountId"
+	Partition = "AWS::Partition"
+	Region    = "AWS::Region"
+	StackName = "AWS::StackName"
+)
+
+// Tag is a resource tag.
+type Tag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}

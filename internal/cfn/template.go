@@ -1,0 +1,88 @@
+// Package cfn is a small typed model of the CloudFormation template that
+// docker ecs emits: the template document, the intrinsic functions, and the
+// resource types the converter uses. It marshals deterministically to JSON and
+// YAML, so the same model always gives byte-identical output.
+package cfn
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// FormatVersion is the only template format version CloudFormation knows.
+const FormatVersion = "2010-09-09"
+
+// Template is a CloudFormation template.
+type Template struct {
+	AWSTemplateFormatVersion string               `json:"AWSTemplateFormatVersion"`
+	Description              string               `json:"Description,omitempty"`
+	Parameters               map[string]Parameter `json:"Parameters,omitempty"`
+	Resources                map[string]Resource  `json:"Resources"`
+	Outputs                  map[string]Output    `json:"Outputs,omitempty"`
+}
+
+// Parameter is a template parameter.
+type Parameter struct {
+	Type        string `json:"Type"`
+	Description string `json:"Description,omitempty"`
+	Default     any    `json:"Default,omitempty"`
+}
+
+// Output is a template output.
+type Output struct {
+	Description string `json:"Description,omitempty"`
+	Value       any    `json:"Value"`
+}
+
+// Properties is implemented by the property struct of every resource type
+// the model knows.
+type Properties interface {
+	ResourceType() string
+}
+
+// Resource is one entry of the template's Resources section.
+type Resource struct {
+	Type           string     `json:"Type"`
+	DependsOn      []string   `json:"DependsOn,omitempty"`
+	DeletionPolicy string     `json:"DeletionPolicy,omitempty"`
+	Properties     Properties `json:"Properties"`
+}
+
+// New returns an empty template.
+func New(description string) *Template {
+	return &Template{
+		AWSTemplateFormatVersion: FormatVersion,
+		Description:              description,
+		Parameters:               map[string]Parameter{},
+		Resources:                map[string]Resource{},
+		Outputs:                  map[string]Output{},
+	}
+}
+
+// Add puts a resource into the template under a logical ID. Logical IDs are
+// computed from compose names, so a collision is a converter bug or a
+// collision Validate missed: it is reported, never silently overwritten.
+func (t *Template) Add(logicalID string, p Properties, dependsOn ...string) error {
+	if _, dup := t.Resources[logicalID]; dup {
+		return fmt.Errorf("two resources have the logical ID %q", logicalID)
+	}
+	deps := slices.Clone(dependsOn)
+	slices.Sort(deps)
+	t.Resources[logicalID] = Resource{Type: p.ResourceType(), DependsOn: slices.Compact(deps), Properties: p}
+	return nil
+}
+
+// JSON renders the template as indented JSON. encoding/json sorts map keys,
+// which makes the output deterministic.
+func (t *Template) JSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(t); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
