@@ -1,0 +1,597 @@
+package validate
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/docker-ecs/docker-ecs/internal/app"
+)
+
+// Defaults ECS applies when compose says nothing.
+const (
+	defaultCPU    = 256 // 0.25 vCPU
+	defaultMemory = 512 // MiB
+	// maxStopTimeout is the longest stop timeout Fargate allows, in seconds.
+	maxStopTimeout = 120
+	minStopTimeout = 2
+	// defaultStopTimeout is compose's stop_grace_period (ECS's own default
+	// is 30 s): a deploy waits for old tasks to stop, so this is also time
+	// every update saves.
+	defaultStopTimeout = 10
+	// defaultGrace is how long ECS ignores a new task's failing load
+	// balancer health checks when compose gives no start_period: long
+	// enough for a slow runtime to start listening, and free for a fast
+	// one, which counts as healthy as soon as it answers.
+	defaultGrace = 30
+	// defaultLogRetention is how many days CloudWatch keeps logs; never
+	// "forever" by default.
+	defaultLogRetention = 30
+	// maxListeners is the number of listeners a load balancer can have.
+	maxListeners = 50
+	// maxNofile is the largest nofile limit Fargate accepts.
+	maxNofile = 1048576
+	// maxSecurityGroups is how many security groups a task's network
+	// interface can have (the default quota).
+	maxSecurityGroups = 5
+)
+
+// Project checks p and returns its ECS-ready model and the warnings about
+// settings ECS ignores. When the project cannot run on ECS, the error is an
+// *Error listing every problem.
+func Project(p *types.Project) (*app.Project, []Warning, error) {
+	r := &report{}
+	out := &app.Project{Name: p.Name, Domain: p.Name + ".local", LogRetentionDays: defaultLogRetention}
+
+	if !stackName.MatchString(p.Name) {
+		r.errorf("name", "project name %q is not a valid CloudFormation stack name (letters, digits and hyphens, starting with a letter): choose another with -p or the top-level name key", p.Name)
+	}
+	projectLevel(p, r)
+
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range p.Services {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	serviceIDs := map[string]string{}
+	usedNetworks := map[string]bool{}
+	for _, name := range names {
+		s := p.Services[name]
+		svc := service(p, out, s, r)
+		if other, dup := serviceIDs[svc.ID]; dup {
+			r.errorf("services."+name, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, name, svc.ID)
+		}
+		serviceIDs[svc.ID] = name
+		for _, n := range svc.Networks {
+			usedNetworks[n] = true
+		}
+		out.Services = append(out.Services, svc)
+	}
+
+	networkIDs := map[string]string{}
+	for _, name := range slices.Sorted(mapKeys(usedNetworks)) {
+		n := &app.Network{Name: name, ID: logicalID(name)}
+		if n.ID == "" {
+			r.errorf("networks."+name, "the name must contain a letter or a digit")
+		}
+		if other, dup := networkIDs[n.ID]; dup {
+			r.errorf("networks."+name, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, name, n.ID)
+		}
+		networkIDs[n.ID] = name
+		network(p.Networks[name], "networks."+name, r)
+		out.Networks = append(out.Networks, n)
+	}
+
+	out.LoadBalancer = loadBalancer(p, out.Services, r)
+	for _, svc := range out.Services {
+		groups := len(svc.Networks)
+		if len(svc.Ports) > 0 {
+			groups++ // the group that lets the load balancer in
+		}
+		if groups > maxSecurityGroups {
+			r.errorf("services."+svc.Name+".networks", "a task can be in at most %d security groups, and each network is one (a service with published ports needs one more): join fewer networks", maxSecurityGroups)
+		}
+	}
+
+	warnings := make([]Warning, len(r.warnings))
+	for i, w := range r.warnings {
+		warnings[i] = Warning{Files: p.ComposeFiles, Problem: w}
+	}
+	if len(r.errors) > 0 {
+		return nil, warnings, &Error{Files: p.ComposeFiles, Problems: r.errors}
+	}
+	return out, warnings, nil
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// projectLevel checks the top-level sections that are not services.
+func projectLevel(p *types.Project, r *report) {
+	for _, name := range slices.Sorted(mapKeys(p.Volumes)) {
+		r.errorf("volumes."+name, "named volumes (Amazon EFS) are not supported yet")
+	}
+	for _, name := range slices.Sorted(mapKeys(p.Secrets)) {
+		r.errorf("secrets."+name, "secrets (AWS Secrets Manager) are not supported yet")
+	}
+	for _, name := range slices.Sorted(mapKeys(p.Configs)) {
+		r.errorf("configs."+name, "configs are not supported yet")
+	}
+	for _, name := range slices.Sorted(mapKeys(p.Models)) {
+		r.errorf("models."+name, "ECS does not run AI models")
+	}
+	for _, name := range slices.Sorted(mapKeys(p.Jobs)) {
+		r.errorf("jobs."+name, "jobs are not supported on ECS yet")
+	}
+}
+
+func network(n types.NetworkConfig, key string, r *report) {
+	if n.External {
+		r.errorf(key+".external", "external networks (existing security groups) are not supported yet")
+	}
+	if n.Internal {
+		r.warnf(key+".internal", "ignored: tasks keep their outbound internet access")
+	}
+	if n.Driver != "" && n.Driver != "bridge" && n.Driver != "overlay" {
+		r.warnf(key+".driver", "ignored: a network is a security group on ECS")
+	}
+	if len(n.Ipam.Config) > 0 || n.Ipam.Driver != "" {
+		r.warnf(key+".ipam", "ignored: addresses come from the VPC's subnets")
+	}
+}
+
+// service checks one compose service and builds its ECS form.
+func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *report) *app.Service {
+	key := "services." + s.Name
+	svc := &app.Service{
+		Name:       s.Name,
+		ID:         logicalID(s.Name),
+		Image:      s.Image,
+		Command:    s.Command,
+		Entrypoint: s.Entrypoint,
+		WorkingDir: s.WorkingDir,
+		User:       s.User,
+		ReadOnly:   s.ReadOnly,
+		Init:       s.Init != nil && *s.Init,
+		Platform:   "X86_64",
+		Replicas:   s.GetScale(),
+	}
+	if !dnsLabel.MatchString(s.Name) {
+		r.errorf(key, "the service name %q cannot be a DNS name in Cloud Map: use letters, digits, '-' and '_', at most 63 characters", s.Name)
+	} else if svc.ID == "" {
+		r.errorf(key, "the service name %q needs a letter or a digit", s.Name)
+	}
+	svc.ECRRepository = ecrRepository(s.Image)
+	if s.Image == "" {
+		r.errorf(key+".image", "ECS runs images, it does not build them: build and push the image to a registry (for example Amazon ECR), then set image")
+	} else if s.Build != nil {
+		r.warnf(key+".build", "ignored: ECS runs the image %q, it does not build it", s.Image)
+	}
+	if svc.Replicas < 0 {
+		r.errorf(key+".deploy.replicas", "must not be negative")
+	}
+
+	unsupported(s, key, r)
+	dependencies(s, key, r)
+	environment(s, svc, proj.Domain, key, r)
+	if len(s.Labels) > 0 {
+		svc.Labels = map[string]string(s.Labels)
+	}
+	svc.HealthCheck = healthCheck(s.HealthCheck, key+".healthcheck", r)
+	svc.StopTimeout = defaultStopTimeout
+	if s.StopGracePeriod != nil {
+		svc.StopTimeout = seconds(s.StopGracePeriod, key+".stop_grace_period", minStopTimeout, maxStopTimeout, r)
+	}
+	// The load balancer gives a stopping task's requests as long to finish
+	// as the task has to stop.
+	svc.DrainSeconds = svc.StopTimeout
+	svc.GraceSeconds = defaultGrace
+	if svc.HealthCheck != nil && svc.HealthCheck.StartPeriod > 0 {
+		svc.GraceSeconds = svc.HealthCheck.StartPeriod
+	}
+	capabilities(s, svc, key, r)
+	ulimits(s, svc, key, r)
+	platform(s, svc, key, r)
+	resources(s, svc, key, r)
+	deployment(s, svc, key, r)
+	networks(p, s, svc, key, r)
+	exposed(s, svc, key, r)
+	return svc
+}
+
+// unsupported rejects what Fargate cannot do and warns about what it ignores.
+func unsupported(s types.ServiceConfig, key string, r *report) {
+	if s.NetworkMode != "" {
+		r.errorf(key+".network_mode", "Fargate tasks have their own network interface (awsvpc); remove network_mode %q", s.NetworkMode)
+	}
+	if s.Privileged {
+		r.errorf(key+".privileged", "Fargate does not run privileged containers")
+	}
+	switch s.Pid {
+	case "":
+	case "host":
+		r.errorf(key+".pid", "Fargate does not share the host's process namespace")
+	default:
+		r.errorf(key+".pid", "Fargate does not share process namespaces between services")
+	}
+	switch s.Ipc {
+	case "", "private", "shareable":
+	case "host":
+		r.errorf(key+".ipc", "Fargate does not share the host's IPC namespace")
+	default:
+		r.errorf(key+".ipc", "Fargate does not share IPC namespaces between services")
+	}
+	if len(s.Devices) > 0 {
+		r.errorf(key+".devices", "Fargate does not give containers access to host devices")
+	}
+	if len(s.Gpus) > 0 {
+		r.errorf(key+".gpus", "GPUs are not supported yet")
+	}
+	for i, v := range s.Volumes {
+		vkey := fmt.Sprintf("%s.volumes[%d]", key, i)
+		switch v.Type {
+		case types.VolumeTypeBind:
+			r.errorf(vkey, "bind mount of %q: Fargate tasks cannot see files on your machine; bake them into the image", v.Source)
+		case types.VolumeTypeTmpfs:
+			r.errorf(vkey, "tmpfs mounts are not supported on Fargate")
+		case types.VolumeTypeVolume:
+			if v.Source == "" {
+				r.errorf(vkey, "anonymous volumes are not supported yet")
+			}
+			// Named volumes are reported once, at the top level.
+		default:
+			r.errorf(vkey, "volumes of type %q are not supported on Fargate", v.Type)
+		}
+	}
+	if len(s.Tmpfs) > 0 {
+		r.errorf(key+".tmpfs", "tmpfs mounts are not supported on Fargate")
+	}
+	if len(s.VolumesFrom) > 0 {
+		r.errorf(key+".volumes_from", "Fargate tasks of different services cannot share volumes")
+	}
+	if len(s.Secrets) > 0 {
+		r.errorf(key+".secrets", "secrets (AWS Secrets Manager) are not supported yet")
+	}
+	if len(s.Configs) > 0 {
+		r.errorf(key+".configs", "configs are not supported yet")
+	}
+	if s.Provider != nil {
+		r.errorf(key+".provider", "provider services are not supported on ECS")
+	}
+	if s.Deploy != nil && s.Deploy.Mode != "" && s.Deploy.Mode != "replicated" {
+		r.errorf(key+".deploy.mode", "Fargate runs replicated services only, not %q", s.Deploy.Mode)
+	}
+	if s.Deploy != nil {
+		for _, res := range []struct {
+			name string
+			r    *types.Resource
+		}{{"limits", s.Deploy.Resources.Limits}, {"reservations", s.Deploy.Resources.Reservations}} {
+			if res.r != nil && len(res.r.Devices) > 0 {
+				r.errorf(key+".deploy.resources."+res.name+".devices", "devices and GPUs are not supported yet")
+			}
+		}
+	}
+
+	ignored := []struct {
+		set      bool
+		key, why string
+	}{
+		{s.ContainerName != "", "container_name", "ECS names containers itself"},
+		{s.Restart != "", "restart", "ECS replaces containers that stop"},
+		{s.Deploy != nil && s.Deploy.RestartPolicy != nil, "deploy.restart_policy", "ECS replaces containers that stop"},
+		{s.Hostname != "", "hostname", "a task's hostname is set by Fargate"},
+		{s.DomainName != "", "domainname", "a task's domain is set by Fargate"},
+		{s.MacAddress != "", "mac_address", "Fargate assigns network interfaces"},
+		{len(s.Links) > 0, "links", "services reach each other by name through Cloud Map"},
+		{len(s.ExternalLinks) > 0, "external_links", "not supported on Fargate"},
+		{len(s.ExtraHosts) > 0, "extra_hosts", "Fargate tasks (awsvpc) cannot have extra /etc/hosts entries"},
+		{len(s.DNS) > 0, "dns", "Fargate tasks use the VPC's resolver"},
+		{len(s.DNSSearch) > 0, "dns_search", "Fargate tasks use the VPC's resolver"},
+		{len(s.DNSOpts) > 0, "dns_opt", "Fargate tasks use the VPC's resolver"},
+		{s.Logging != nil || s.LogDriver != "", "logging", "logs go to CloudWatch Logs (docker ecs logs)"},
+		{s.StopSignal != "", "stop_signal", "ECS stops containers with SIGTERM"},
+		{s.ShmSize != 0, "shm_size", "Fargate does not let a task size /dev/shm"},
+		{len(s.Sysctls) > 0, "sysctls", "not supported yet"},
+		{len(s.SecurityOpt) > 0, "security_opt", "not supported on Fargate"},
+		{s.UserNSMode != "", "userns_mode", "not supported on Fargate"},
+		{s.CgroupParent != "" || s.Cgroup != "", "cgroup", "not supported on Fargate"},
+		{s.CPUShares != 0 || s.CPUQuota != 0 || s.CPUPeriod != 0 || s.CPUSet != "" || s.CPURTPeriod != 0 || s.CPURTRuntime != 0 || s.CPUCount != 0 || s.CPUPercent != 0, "cpu_*", "use deploy.resources (or cpus) to size the task"},
+		{s.MemSwapLimit != 0 || s.MemSwappiness != 0, "memswap_limit", "Fargate tasks have no swap"},
+		{s.OomKillDisable || s.OomScoreAdj != 0, "oom_*", "not supported on Fargate"},
+		{s.PidsLimit != 0, "pids_limit", "not supported on Fargate"},
+		{s.BlkioConfig != nil, "blkio_config", "not supported on Fargate"},
+		{len(s.StorageOpt) > 0, "storage_opt", "not supported on Fargate"},
+		{s.Isolation != "", "isolation", "not supported on Fargate"},
+		{s.Runtime != "", "runtime", "not supported on Fargate"},
+		{len(s.GroupAdd) > 0, "group_add", "not supported on Fargate"},
+		{s.PullPolicy != "" && s.PullPolicy != types.PullPolicyAlways && s.PullPolicy != types.PullPolicyMissing && s.PullPolicy != types.PullPolicyIfNotPresent, "pull_policy", "Fargate pulls the image of every task it starts"},
+		{len(s.PreStart) > 0 || len(s.PostStart) > 0 || len(s.PreStop) > 0, "hooks", "lifecycle hooks are not supported on ECS"},
+		{s.Deploy != nil && len(s.Deploy.Placement.Constraints)+len(s.Deploy.Placement.Preferences) > 0, "deploy.placement", "Fargate places tasks itself"},
+		{s.Deploy != nil && s.Deploy.RollbackConfig != nil, "deploy.rollback_config", "ECS rolls a failed deployment back to the last one that worked"},
+		{s.Deploy != nil && s.Deploy.EndpointMode == "vip", "deploy.endpoint_mode", "services are found by DNS round robin (dnsrr)"},
+		{s.Deploy != nil && len(s.Deploy.Labels) > 0, "deploy.labels", "not supported yet"},
+	}
+	for _, i := range ignored {
+		if i.set {
+			r.warnf(key+"."+i.key, "ignored: %s", i.why)
+		}
+	}
+}
+
+// environment merges environment and env_file (compose-go has already done
+// that) and sorts the result, so that a deploy without changes changes
+// nothing. Every container also learns the project's DNS domain.
+func environment(s types.ServiceConfig, svc *app.Service, domain, key string, r *report) {
+	env := map[string]string{
+		// The resolver appends the search domain to bare names, so that
+		// "db" finds db.{project}.local as it finds db in docker compose.
+		"LOCALDOMAIN": domain,
+	}
+	for name, v := range s.Environment {
+		if v == nil {
+			r.warnf(key+".environment."+name, "left out: it has no value here and is not set in the environment docker ecs runs in")
+			continue
+		}
+		env[name] = *v
+	}
+	for _, name := range slices.Sorted(mapKeys(env)) {
+		svc.Environment = append(svc.Environment, app.EnvVar{Name: name, Value: env[name]})
+	}
+}
+
+// healthCheck maps a compose health check onto ECS's, whose durations are
+// whole seconds in fixed ranges.
+func healthCheck(h *types.HealthCheckConfig, key string, r *report) *app.HealthCheck {
+	if h == nil || h.Disable || len(h.Test) == 0 || h.Test[0] == "NONE" {
+		return nil
+	}
+	out := &app.HealthCheck{Test: h.Test}
+	switch h.Test[0] {
+	case "CMD", "CMD-SHELL":
+		if len(h.Test) < 2 {
+			r.errorf(key+".test", "%s needs a command", h.Test[0])
+		}
+	default:
+		r.errorf(key+".test", "must start with CMD, CMD-SHELL or NONE, not %q", h.Test[0])
+	}
+	out.Interval = seconds(h.Interval, key+".interval", 5, 300, r)
+	out.Timeout = seconds(h.Timeout, key+".timeout", 2, 60, r)
+	out.StartPeriod = seconds(h.StartPeriod, key+".start_period", 0, 300, r)
+	if h.Retries != nil {
+		if *h.Retries < 1 || *h.Retries > 10 {
+			r.errorf(key+".retries", "ECS allows 1 to 10 retries, not %d", *h.Retries)
+		}
+		out.Retries = int(*h.Retries)
+	}
+	if h.StartInterval != nil {
+		r.warnf(key+".start_interval", "ignored: ECS checks at the same interval during the start period")
+	}
+	return out
+}
+
+// seconds converts an optional duration into whole seconds (rounded up),
+// checking ECS's range; nil gives 0, ECS's default.
+func seconds(d *types.Duration, key string, lo, hi int, r *report) int {
+	if d == nil {
+		return 0
+	}
+	s := int(math.Ceil(time.Duration(*d).Seconds()))
+	if s < lo || s > hi {
+		r.errorf(key, "ECS allows %s to %s, not %s", time.Duration(lo)*time.Second, time.Duration(hi)*time.Second, time.Duration(*d))
+	}
+	return s
+}
+
+// capabilities keeps what Fargate allows: any capability can be dropped,
+// only SYS_PTRACE can be added.
+func capabilities(s types.ServiceConfig, svc *app.Service, key string, r *report) {
+	norm := func(c string) string { return strings.TrimPrefix(strings.ToUpper(c), "CAP_") }
+	for _, c := range s.CapAdd {
+		c = norm(c)
+		if c != "SYS_PTRACE" {
+			r.errorf(key+".cap_add", "Fargate can add only SYS_PTRACE, not %s", c)
+			continue
+		}
+		svc.CapAdd = append(svc.CapAdd, c)
+	}
+	for _, c := range s.CapDrop {
+		svc.CapDrop = append(svc.CapDrop, norm(c))
+	}
+	slices.Sort(svc.CapAdd)
+	svc.CapAdd = slices.Compact(svc.CapAdd)
+	slices.Sort(svc.CapDrop)
+	svc.CapDrop = slices.Compact(svc.CapDrop)
+}
+
+// ulimits keeps nofile, the one limit Fargate lets a task change.
+func ulimits(s types.ServiceConfig, svc *app.Service, key string, r *report) {
+	for _, name := range slices.Sorted(mapKeys(s.Ulimits)) {
+		u := s.Ulimits[name]
+		if name != "nofile" {
+			r.errorf(key+".ulimits."+name, "Fargate lets a task change only the nofile limit")
+			continue
+		}
+		soft, hard := u.Soft, u.Hard
+		if u.Single != 0 {
+			soft, hard = u.Single, u.Single
+		}
+		if soft > hard || hard > maxNofile || soft < 0 {
+			r.errorf(key+".ulimits.nofile", "needs 0 <= soft <= hard <= %d", maxNofile)
+		}
+		svc.Ulimits = append(svc.Ulimits, app.Ulimit{Name: name, Soft: soft, Hard: hard})
+	}
+}
+
+func platform(s types.ServiceConfig, svc *app.Service, key string, r *report) {
+	switch s.Platform {
+	case "", "linux/amd64", "linux/x86_64":
+		svc.Platform = "X86_64"
+	case "linux/arm64", "linux/arm64/v8", "linux/aarch64":
+		svc.Platform = "ARM64"
+	default:
+		r.errorf(key+".platform", "Fargate runs linux/amd64 and linux/arm64, not %q", s.Platform)
+	}
+}
+
+// resources picks the smallest Fargate task size that fits the service's
+// limits, else its reservations, else the defaults.
+func resources(s types.ServiceConfig, svc *app.Service, key string, r *report) {
+	var limits, reservations types.Resource
+	if s.Deploy != nil {
+		if s.Deploy.Resources.Limits != nil {
+			limits = *s.Deploy.Resources.Limits
+		}
+		if s.Deploy.Resources.Reservations != nil {
+			reservations = *s.Deploy.Resources.Reservations
+		}
+	}
+	// The short forms cpus, mem_limit and mem_reservation mean the same.
+	if limits.NanoCPUs == 0 && s.CPUS != 0 {
+		limits.NanoCPUs = types.NanoCPUs(s.CPUS)
+	}
+	if limits.MemoryBytes == 0 && s.MemLimit != 0 {
+		limits.MemoryBytes = s.MemLimit
+	}
+	if reservations.MemoryBytes == 0 && s.MemReservation != 0 {
+		reservations.MemoryBytes = s.MemReservation
+	}
+
+	cpus, mem := limits.NanoCPUs, limits.MemoryBytes
+	if cpus == 0 {
+		cpus = reservations.NanoCPUs
+	}
+	if mem == 0 {
+		mem = reservations.MemoryBytes
+	}
+	if cpus < 0 || mem < 0 {
+		r.errorf(key+".deploy.resources", "CPU and memory must not be negative")
+		return
+	}
+	needCPU := int(math.Ceil(float64(cpus) * 1024))
+	needMiB := mib(mem)
+	svc.MemoryLimit = mib(limits.MemoryBytes)
+	svc.MemoryReservation = mib(reservations.MemoryBytes)
+	if svc.MemoryLimit != 0 && svc.MemoryReservation > svc.MemoryLimit {
+		r.errorf(key+".deploy.resources.reservations.memory", "is larger than the memory limit")
+	}
+	if (svc.MemoryLimit != 0 && svc.MemoryLimit < 6) || (svc.MemoryReservation != 0 && svc.MemoryReservation < 6) {
+		r.errorf(key+".deploy.resources", "ECS needs at least 6 MiB of memory for a container")
+	}
+	if needCPU > maxFargateCPU || needMiB > maxFargateMemory {
+		r.errorf(key+".deploy.resources", "%g vCPU and %d MiB is more than Fargate's largest task (16 vCPU, 120 GiB)", float64(cpus), needMiB)
+		return
+	}
+	c, m, ok := fargateTaskSize(max(needCPU, defaultCPU), max(needMiB, defaultMemory))
+	if !ok {
+		r.errorf(key+".deploy.resources", "no Fargate task size has %g vCPU and %d MiB", float64(cpus), needMiB)
+		return
+	}
+	svc.CPU, svc.Memory = c, m
+}
+
+// mib converts bytes to MiB, rounding up.
+func mib(b types.UnitBytes) int {
+	return int((int64(b) + (1<<20 - 1)) >> 20)
+}
+
+// deployment maps replicas and update_config onto ECS's rolling update.
+// Without update_config, ECS's own default applies (start new tasks before
+// stopping old ones: 100%/200%), which keeps the service up during a deploy.
+func deployment(s types.ServiceConfig, svc *app.Service, key string, r *report) {
+	svc.MinHealthy, svc.MaxPercent = 100, 200
+	if s.Deploy == nil || s.Deploy.UpdateConfig == nil {
+		return
+	}
+	u := s.Deploy.UpdateConfig
+	key += ".deploy.update_config"
+	parallelism := 1
+	if u.Parallelism != nil {
+		parallelism = int(min(*u.Parallelism, math.MaxInt32))
+	}
+	replicas := max(svc.Replicas, 1)
+	// A batch of parallelism tasks, as a percentage of the service.
+	batch := 100
+	if parallelism > 0 && parallelism < replicas {
+		batch = int(math.Ceil(float64(parallelism) * 100 / float64(replicas)))
+	}
+	switch u.Order {
+	case "", "stop-first":
+		svc.MinHealthy, svc.MaxPercent = 100-batch, 100
+	case "start-first":
+		svc.MinHealthy, svc.MaxPercent = 100, 100+batch
+	default:
+		r.errorf(key+".order", "must be start-first or stop-first, not %q", u.Order)
+	}
+	if u.FailureAction != "" && u.FailureAction != "rollback" {
+		r.warnf(key+".failure_action", "ignored: ECS's circuit breaker rolls a failed deployment back")
+	}
+	if u.Delay != 0 || u.Monitor != 0 || u.MaxFailureRatio != 0 {
+		r.warnf(key, "delay, monitor and max_failure_ratio are ignored: ECS's circuit breaker decides when a deployment failed")
+	}
+}
+
+func networks(p *types.Project, s types.ServiceConfig, svc *app.Service, key string, r *report) {
+	for _, name := range slices.Sorted(mapKeys(s.Networks)) {
+		n := s.Networks[name]
+		if _, ok := p.Networks[name]; !ok {
+			r.errorf(key+".networks."+name, "the network is not declared in the top-level networks section")
+			continue
+		}
+		if n != nil {
+			if len(n.Aliases) > 0 {
+				r.warnf(key+".networks."+name+".aliases", "ignored: other services find this one by its name %q", s.Name)
+			}
+			if n.Ipv4Address != "" || n.Ipv6Address != "" {
+				r.warnf(key+".networks."+name, "ignored: fixed addresses are not supported, addresses come from the VPC")
+			}
+		}
+		svc.Networks = append(svc.Networks, name)
+	}
+	if len(svc.Networks) == 0 {
+		// compose-go puts a service on "default" unless it chose networks
+		// or network_mode; keep the service in a group all the same.
+		svc.Networks = []string{"default"}
+	}
+}
+
+func exposed(s types.ServiceConfig, svc *app.Service, key string, r *report) {
+	for _, e := range s.Expose {
+		number, proto, _ := strings.Cut(e, "/")
+		if proto == "" {
+			proto = "tcp"
+		}
+		n, err := strconv.Atoi(number)
+		if err != nil || n < 1 || n > 65535 || (proto != "tcp" && proto != "udp") {
+			r.warnf(key+".expose", "ignored %q: members of a network reach every port of each other anyway", e)
+			continue
+		}
+		svc.ExposedPorts = append(svc.ExposedPorts, app.Port{Number: n, Protocol: proto})
+	}
+	slices.SortFunc(svc.ExposedPorts, app.ComparePorts)
+	svc.ExposedPorts = slices.Compact(svc.ExposedPorts)
+}
+
+// dependencies accepts depends_on: ECS starts every service at once, and a
+// service finds the ones it depends on by name as soon as they run, so a
+// plain dependency needs nothing. Conditions are not honoured yet.
+func dependencies(s types.ServiceConfig, key string, r *report) {
+	for _, name := range slices.Sorted(mapKeys(s.DependsOn)) {
+		if c := s.DependsOn[name].Condition; c != "" && c != types.ServiceConditionStarted {
+			r.warnf(key+".depends_on."+name+".condition", "%s is not honoured yet: ECS starts %s without waiting for %s", c, s.Name, name)
+		}
+	}
+}
