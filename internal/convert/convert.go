@@ -1,0 +1,164 @@
+// Package convert is the Convert phase: a pure function from the ECS-ready
+// model to a CloudFormation template. It makes no decision about compose
+// semantics (Validate did) and no AWS call; the same model always gives the
+// same template.
+package convert
+
+import (
+	"fmt"
+
+	"github.com/docker-ecs/docker-ecs/internal/app"
+	"github.com/docker-ecs/docker-ecs/internal/cfn"
+)
+
+// The template's parameters, which `up` fills in from the AWS account.
+const (
+	VPCParameter     = "VpcId"
+	SubnetsParameter = "Subnets"
+)
+
+// Tag keys put on every taggable resource, with the same meaning as the
+// labels docker compose puts on containers and networks.
+const (
+	ProjectTag = "com.docker.compose.project"
+	ServiceTag = "com.docker.compose.service"
+	NetworkTag = "com.docker.compose.network"
+)
+
+// Logical IDs of the project-wide resources. Per-service and per-network
+// resources are named {ID}{suffix}; no suffix ends another suffix or one
+// of these names, so that two compose names can only collide when their
+// IDs do, which Validate rejects (see TestLogicalIDsCannotCollide).
+const (
+	clusterID      = "Cluster"
+	logGroupID     = "LogGroup"
+	namespaceID    = "CloudMap"
+	loadBalancerID = "LoadBalancer"
+	lbGroupID      = "LoadBalancerSecurityGroup"
+)
+
+// Suffixes of the per-service and per-network logical IDs.
+const (
+	serviceSuffix        = "Service"
+	taskDefinitionSuffix = "TaskDefinition"
+	executionRoleSuffix  = "ExecutionRole"
+	discoverySuffix      = "ServiceDiscovery"
+	taskGroupSuffix      = "TaskSecurityGroup"
+	targetGroupSuffix    = "TargetGroup"
+	networkSuffix        = "Network"
+	networkIngressSuffix = "NetworkIngress"
+)
+
+// Template converts p into its CloudFormation template.
+func Template(p *app.Project) (*cfn.Template, error) {
+	c := &converter{
+		p:        p,
+		t:        cfn.New(fmt.Sprintf("docker ecs: the compose project %s on Amazon ECS", p.Name)),
+		services: map[string]*app.Service{},
+		networks: map[string]string{},
+	}
+	for _, s := range p.Services {
+		c.services[s.Name] = s
+	}
+	for _, n := range p.Networks {
+		c.networks[n.Name] = n.ID
+	}
+	c.t.Parameters[VPCParameter] = cfn.Parameter{
+		Type:        "AWS::EC2::VPC::Id",
+		Description: "The VPC the application runs in",
+	}
+	c.t.Parameters[SubnetsParameter] = cfn.Parameter{
+		Type:        "List<AWS::EC2::Subnet::Id>",
+		Description: "The subnets of the VPC that the tasks and the load balancer use, in two Availability Zones or more",
+	}
+	c.project()
+	for _, n := range p.Networks {
+		c.network(n)
+	}
+	if p.LoadBalancer != nil {
+		c.loadBalancer(p.LoadBalancer)
+	}
+	for _, s := range p.Services {
+		c.service(s)
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	return c.t, nil
+}
+
+// converter holds the template being built and the first error, so that
+// the building code reads as a list of resources.
+type converter struct {
+	p        *app.Project
+	t        *cfn.Template
+	services map[string]*app.Service
+	networks map[string]string // compose name → ID
+	err      error
+}
+
+func (c *converter) add(logicalID string, p cfn.Properties, dependsOn ...string) {
+	if err := c.t.Add(logicalID, p, dependsOn...); err != nil {
+		c.fail(err)
+	}
+}
+
+// fail records an error that Validate should have made impossible.
+func (c *converter) fail(err error) {
+	if c.err == nil {
+		c.err = fmt.Errorf("cannot convert the project %s: %w", c.p.Name, err)
+	}
+}
+
+func (c *converter) projectTags() []cfn.Tag {
+	return []cfn.Tag{{Key: ProjectTag, Value: c.p.Name}}
+}
+
+func (c *converter) serviceTags(s *app.Service) []cfn.Tag {
+	return []cfn.Tag{{Key: ProjectTag, Value: c.p.Name}, {Key: ServiceTag, Value: s.Name}}
+}
+
+// project adds the resources every service shares: the cluster, the log
+// group and the private DNS namespace.
+func (c *converter) project() {
+	c.add(clusterID, &cfn.Cluster{Tags: c.projectTags()})
+	c.add(logGroupID, &cfn.LogGroup{
+		LogGroupName:    LogGroupName(c.p.Name),
+		RetentionInDays: c.p.LogRetentionDays,
+		Tags:            c.projectTags(),
+	})
+	c.add(namespaceID, &cfn.PrivateDNSNamespace{
+		Name:        c.p.Domain,
+		Vpc:         cfn.Ref(VPCParameter),
+		Description: fmt.Sprintf("Service discovery for the compose project %s", c.p.Name),
+		Tags:        c.projectTags(),
+	})
+}
+
+// LogGroupName is the name of a project's log group, known before the stack
+// exists so that `docker ecs logs` finds it without asking CloudFormation.
+func LogGroupName(project string) string {
+	return "/docker-ecs/" + project
+}
+
+// network adds a security group whose members can reach each other on
+// every port: a compose network.
+func (c *converter) network(n *app.Network) {
+	id := n.ID + networkSuffix
+	c.add(id, &cfn.SecurityGroup{
+		GroupDescription: fmt.Sprintf("%s network %s", c.p.Name, n.Name),
+		VpcId:            cfn.Ref(VPCParameter),
+		Tags: []cfn.Tag{
+			{Key: ProjectTag, Value: c.p.Name},
+			{Key: NetworkTag, Value: n.Name},
+		},
+	})
+	// A separate resource: a group cannot name itself as a source in its
+	// own definition.
+	c.add(n.ID+networkIngressSuffix, &cfn.SecurityGroupIngress{
+		GroupId:               cfn.GetAtt(id, "GroupId"),
+		IpProtocol:            "-1",
+		SourceSecurityGroupId: cfn.GetAtt(id, "GroupId"),
+		Description:           fmt.Sprintf("Members of the %s network reach each other", n.Name),
+	})
+}
