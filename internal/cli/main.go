@@ -1,0 +1,104 @@
+// Package cli is the command line of docker ecs: the Docker CLI plugin
+// protocol, the flags of each command, and the printing of results. The
+// commands only wire flags to the pipeline's phases.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/docker/cli/cli-plugins/metadata"
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+)
+
+// Version is the plugin's version, set at build time with
+// -ldflags "-X github.com/docker-ecs/docker-ecs/internal/cli.Version=v1.2.3".
+var Version = "dev"
+
+// Main runs the plugin with the arguments the Docker CLI gives it (docker's
+// global flags, then "ecs", then the command) and returns the exit status.
+func Main(args []string, streams *Streams) int {
+	// The Docker CLI asks every plugin for its metadata whenever it lists
+	// commands: answer before building anything else.
+	if len(args) == 1 && args[0] == metadata.MetadataSubcommandName {
+		return writeMetadata(streams)
+	}
+	logrus.SetOutput(streams.Err)
+	logrus.SetFormatter(warningFormatter{})
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRootCmd(streams)
+	root.SetArgs(pluginArgs(args))
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var status statusError
+	if errors.As(err, &status) {
+		if status.message != "" {
+			fmt.Fprintln(streams.Err, status.message)
+		}
+		return status.code
+	}
+	fmt.Fprintln(streams.Err, err)
+	return 1
+}
+
+// pluginArgs lets the binary run on its own (docker-ecs convert) as well as
+// under the Docker CLI (docker-ecs [docker flags] ecs convert).
+func pluginArgs(args []string) []string {
+	if os.Getenv(metadata.ReexecEnvvar) != "" || (len(args) > 0 && args[0] == pluginName) {
+		return args
+	}
+	return append([]string{pluginName}, args...)
+}
+
+func writeMetadata(streams *Streams) int {
+	enc := json.NewEncoder(streams.Out)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(metadata.Metadata{
+		SchemaVersion:    "0.1.0",
+		Vendor:           "docker ecs",
+		Version:          Version,
+		ShortDescription: "Run Compose applications on Amazon ECS",
+		URL:              "https://github.com/docker-ecs/docker-ecs",
+	})
+	if err != nil {
+		fmt.Fprintln(streams.Err, err)
+		return 1
+	}
+	return 0
+}
+
+// statusError ends the plugin with an exit status other than 1, and an
+// optional message.
+type statusError struct {
+	code    int
+	message string
+}
+
+func (e statusError) Error() string { return e.message }
+
+// warningFormatter prints compose-go's log lines the way docker ecs prints
+// its own warnings.
+type warningFormatter struct{}
+
+func (warningFormatter) Format(e *logrus.Entry) ([]byte, error) {
+	return []byte(e.Level.String() + ": " + e.Message + "\n"), nil
+}
+
+// usageError wraps a flag or argument error as docker does: status 125 and
+// a pointer to --help.
+func usageError(cmd *cobra.Command, err error) error {
+	return statusError{
+		code:    125,
+		message: fmt.Sprintf("%s\n\nUsage:  %s\n\nRun '%s --help' for more information", err, cmd.UseLine(), cmd.CommandPath()),
+	}
+}
