@@ -77,5 +77,13 @@ func newRootCmd(streams *Streams) *cobra.Command {
 		newVersionCmd(streams),
 	)
 	root.AddCommand(ecs)
+	visit(root, func(c *cobra.Command) { c.DisableFlagsInUseLine = true })
 	return root
+}
+
+func visit(c *cobra.Command, f func(*cobra.Command)) {
+	f(c)
+	for _, sub := range c.Commands() {
+		visit(sub, f)
+	}
 }

@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
-	"github.com/compose-spec/compose-go/v2/errdefs"
 	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v4"
 )
 
 // Options are the compose flags of every command that reads a project. They
@@ -55,24 +57,72 @@ func Project(ctx context.Context, opts Options) (*types.Project, error) {
 		cli.WithName(opts.ProjectName),
 	)
 	if err != nil {
-		return nil, explain(err)
+		return nil, err
 	}
 	if len(po.ConfigPaths) == 0 {
-		wd, _ := os.Getwd()
-		return nil, fmt.Errorf("no compose file found in %s or its parent directories (looked for %s): use -f to name one", wd, strings.Join(cli.DefaultFileNames, ", "))
+		where := "the current directory or its parents"
+		if opts.ProjectDir != "" {
+			where = opts.ProjectDir + " or its parents"
+		}
+		return nil, fmt.Errorf("no compose file (%s) in %s: use -f to name one", strings.Join(cli.DefaultFileNames, ", "), where)
 	}
 	p, err := po.LoadProject(ctx)
 	if err != nil {
-		return nil, explain(err)
+		return nil, locate(err, po.ConfigPaths)
 	}
 	return p, nil
 }
 
-// explain turns compose-go's bare sentinel errors into sentences; every
-// other error already names its file and key.
-func explain(err error) error {
-	if errors.Is(err, errdefs.ErrNotFound) && err.Error() == errdefs.ErrNotFound.Error() {
-		return errors.New("no compose file found: use -f to name one")
+// unknownKey is how compose-go's schema validation reports a key the
+// compose specification does not have.
+var unknownKey = regexp.MustCompile(`^(validating [^:]+: )(\S+) false schema$`)
+
+// locate makes a load error name the compose file it is about, as the
+// user named it, since compose-go does not always: a YAML syntax error
+// found while looking for the project name, or an interpolation error,
+// carry no file name.
+func locate(err error, files []string) error {
+	msg := err.Error()
+	named := false
+	for _, f := range files {
+		abs, _ := filepath.Abs(f)
+		for _, form := range []string{abs, f} {
+			if form != "" && strings.Contains(msg, form) {
+				msg = strings.ReplaceAll(msg, form, Display(abs))
+				named = true
+			}
+		}
 	}
-	return err
+	if m := unknownKey.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%s%s: unknown key, not in the compose specification", m[1], m[2])
+	}
+	if named {
+		return errors.New(msg)
+	}
+	if strings.HasPrefix(msg, "yaml: ") {
+		for _, f := range files {
+			var doc any
+			if b, readErr := os.ReadFile(f); readErr == nil && yaml.Unmarshal(b, &doc) != nil {
+				return fmt.Errorf("%s: %w", Display(f), err)
+			}
+		}
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = Display(f)
+	}
+	return fmt.Errorf("%s: %w", strings.Join(names, ", "), err)
+}
+
+// Display names a file the way the user would: relative to the current
+// directory when it is inside it.
+func Display(path string) string {
+	wd, err := os.Getwd()
+	if err != nil || !filepath.IsAbs(path) {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
 }

@@ -6,8 +6,9 @@ package validate
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
+
+	"github.com/docker-ecs/docker-ecs/internal/load"
 )
 
 // Problem is one finding, located by the compose key it is about
@@ -52,19 +53,14 @@ func (w Warning) String() string {
 	return describeFiles(w.Files) + ": " + w.Problem.String()
 }
 
-// describeFiles names the compose files the way the user gave them: paths
-// relative to the current directory when that is shorter.
+// describeFiles names the compose files the way the user gave them.
 func describeFiles(files []string) string {
 	if len(files) == 0 {
 		return "compose project"
 	}
-	wd, _ := filepath.Abs(".")
 	names := make([]string, len(files))
 	for i, f := range files {
-		names[i] = f
-		if rel, err := filepath.Rel(wd, f); err == nil && len(rel) < len(f) {
-			names[i] = rel
-		}
+		names[i] = load.Display(f)
 	}
 	return strings.Join(names, ", ")
 }

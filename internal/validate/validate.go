@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"path/filepath"
 	"math"
 	"slices"
 	"strconv"
@@ -185,7 +186,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 		r.errorf(key+".deploy.replicas", "must not be negative")
 	}
 
-	unsupported(s, key, r)
+	unsupported(p, s, key, r)
 	dependencies(s, key, r)
 	environment(s, svc, proj.Domain, key, r)
 	if len(s.Labels) > 0 {
@@ -214,7 +215,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 }
 
 // unsupported rejects what Fargate cannot do and warns about what it ignores.
-func unsupported(s types.ServiceConfig, key string, r *report) {
+func unsupported(p *types.Project, s types.ServiceConfig, key string, r *report) {
 	if s.NetworkMode != "" {
 		r.errorf(key+".network_mode", "Fargate tasks have their own network interface (awsvpc); remove network_mode %q", s.NetworkMode)
 	}
@@ -245,7 +246,7 @@ func unsupported(s types.ServiceConfig, key string, r *report) {
 		vkey := fmt.Sprintf("%s.volumes[%d]", key, i)
 		switch v.Type {
 		case types.VolumeTypeBind:
-			r.errorf(vkey, "bind mount of %q: Fargate tasks cannot see files on your machine; bake them into the image", v.Source)
+			r.errorf(vkey, "bind mount of %s: Fargate tasks cannot see files on your machine; bake them into the image", relativeTo(p.WorkingDir, v.Source))
 		case types.VolumeTypeTmpfs:
 			r.errorf(vkey, "tmpfs mounts are not supported on Fargate")
 		case types.VolumeTypeVolume:
@@ -594,4 +595,13 @@ func dependencies(s types.ServiceConfig, key string, r *report) {
 			r.warnf(key+".depends_on."+name+".condition", "%s is not honoured yet: ECS starts %s without waiting for %s", c, s.Name, name)
 		}
 	}
+}
+
+// relativeTo shows path as compose files write it: ./x when it is inside
+// dir.
+func relativeTo(dir, path string) string {
+	if rel, err := filepath.Rel(dir, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return "./" + rel
+	}
+	return path
 }

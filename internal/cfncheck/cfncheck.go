@@ -1,0 +1,238 @@
+// Package cfncheck checks what cfn-lint cannot know about a template that
+// docker ecs generates: every reference has a target, the resources have no
+// dependency cycle, and every load balancer entry of an ECS service names a
+// container and a port of the service's task definition. It reads the
+// template as CloudFormation does, from its JSON, and is test support: no
+// command imports it.
+package cfncheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+type template struct {
+	Parameters map[string]any
+	Resources  map[string]resource
+	Outputs    map[string]any
+}
+
+type resource struct {
+	Type       string
+	DependsOn  any
+	Properties map[string]any
+}
+
+// pseudo are CloudFormation's pseudo parameters.
+var pseudo = []string{"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"}
+
+// Check returns every problem it finds in the JSON template body.
+func Check(body []byte) []error {
+	var t template
+	if err := json.Unmarshal(body, &t); err != nil {
+		return []error{err}
+	}
+	var errs []error
+	deps := map[string][]string{}
+	known := func(ref string) bool {
+		_, resource := t.Resources[ref]
+		_, parameter := t.Parameters[ref]
+		return resource || parameter || slices.Contains(pseudo, ref)
+	}
+	for _, id := range slices.Sorted(keys(t.Resources)) {
+		r := t.Resources[id]
+		refs := references(r.Properties)
+		refs = append(refs, dependsOn(r.DependsOn)...)
+		for _, ref := range refs {
+			if !known(ref) {
+				errs = append(errs, fmt.Errorf("Resources.%s refers to %q, which the template does not have", id, ref))
+			} else if _, ok := t.Resources[ref]; ok {
+				deps[id] = append(deps[id], ref)
+			}
+		}
+		if r.Type == "AWS::ECS::Service" {
+			errs = append(errs, loadBalancers(t, id, r)...)
+		}
+	}
+	for _, id := range slices.Sorted(keys(t.Outputs)) {
+		for _, ref := range references(t.Outputs[id]) {
+			if !known(ref) {
+				errs = append(errs, fmt.Errorf("Outputs.%s refers to %q, which the template does not have", id, ref))
+			}
+		}
+	}
+	if cycle := findCycle(deps); cycle != nil {
+		errs = append(errs, fmt.Errorf("dependency cycle: %s", strings.Join(cycle, " → ")))
+	}
+	return errs
+}
+
+func keys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// subVariable matches ${Name} and ${Name.Attribute} in Fn::Sub, but not the
+// escaped ${!Literal}.
+var subVariable = regexp.MustCompile(`\$\{([^!}][^}]*)\}`)
+
+// references lists the logical IDs and parameters a value refers to with
+// Ref, Fn::GetAtt and Fn::Sub.
+func references(v any) []string {
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if ref, ok := v["Ref"].(string); ok && len(v) == 1 {
+				out = append(out, ref)
+				return
+			}
+			if att, ok := v["Fn::GetAtt"]; ok && len(v) == 1 {
+				switch att := att.(type) {
+				case []any:
+					if len(att) > 0 {
+						out = append(out, fmt.Sprint(att[0]))
+					}
+				case string:
+					id, _, _ := strings.Cut(att, ".")
+					out = append(out, id)
+				}
+				return
+			}
+			if sub, ok := v["Fn::Sub"]; ok && len(v) == 1 {
+				format, vars := sub, map[string]any{}
+				if list, ok := sub.([]any); ok && len(list) == 2 {
+					format = list[0]
+					vars, _ = list[1].(map[string]any)
+					walk(list[1])
+				}
+				if s, ok := format.(string); ok {
+					for _, m := range subVariable.FindAllStringSubmatch(s, -1) {
+						name, _, _ := strings.Cut(m[1], ".")
+						if _, local := vars[name]; !local {
+							out = append(out, name)
+						}
+					}
+				}
+				return
+			}
+			for _, k := range slices.Sorted(keys(v)) {
+				walk(v[k])
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
+}
+
+func dependsOn(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			out = append(out, fmt.Sprint(e))
+		}
+		return out
+	}
+	return nil
+}
+
+// findCycle returns the resources of a dependency cycle, or nil.
+func findCycle(deps map[string][]string) []string {
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(string) []string
+	visit = func(id string) []string {
+		switch state[id] {
+		case visiting:
+			i := slices.Index(stack, id)
+			return append(slices.Clone(stack[i:]), id)
+		case done:
+			return nil
+		}
+		state[id] = visiting
+		stack = append(stack, id)
+		for _, d := range deps[id] {
+			if c := visit(d); c != nil {
+				return c
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[id] = done
+		return nil
+	}
+	for _, id := range slices.Sorted(keys(deps)) {
+		if c := visit(id); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// loadBalancers checks that every load balancer entry of an ECS service
+// names a container of its task definition and a port that container maps.
+func loadBalancers(t template, id string, r resource) []error {
+	entries, _ := r.Properties["LoadBalancers"].([]any)
+	if len(entries) == 0 {
+		return nil
+	}
+	ref := references(r.Properties["TaskDefinition"])
+	if len(ref) != 1 {
+		return []error{fmt.Errorf("Resources.%s: the task definition is not a resource of the template", id)}
+	}
+	td, ok := t.Resources[ref[0]]
+	if !ok || td.Type != "AWS::ECS::TaskDefinition" {
+		return []error{fmt.Errorf("Resources.%s: %s is not a task definition of the template", id, ref[0])}
+	}
+	ports := map[string][]float64{}
+	containers, _ := td.Properties["ContainerDefinitions"].([]any)
+	for _, c := range containers {
+		c, _ := c.(map[string]any)
+		name, _ := c["Name"].(string)
+		ports[name] = []float64{}
+		mappings, _ := c["PortMappings"].([]any)
+		for _, m := range mappings {
+			m, _ := m.(map[string]any)
+			if p, ok := m["ContainerPort"].(float64); ok {
+				ports[name] = append(ports[name], p)
+			}
+		}
+	}
+	var errs []error
+	for i, e := range entries {
+		e, _ := e.(map[string]any)
+		name, _ := e["ContainerName"].(string)
+		port, _ := e["ContainerPort"].(float64)
+		mapped, ok := ports[name]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("Resources.%s.Properties.LoadBalancers[%d]: %s has no container %q", id, i, ref[0], name))
+		case !slices.Contains(mapped, port):
+			errs = append(errs, fmt.Errorf("Resources.%s.Properties.LoadBalancers[%d]: container %q of %s does not map port %v", id, i, name, ref[0], port))
+		}
+		if len(references(e["TargetGroupArn"])) != 1 {
+			errs = append(errs, fmt.Errorf("Resources.%s.Properties.LoadBalancers[%d]: the target group is not a resource of the template", id, i))
+		}
+	}
+	return errs
+}
