@@ -2,8 +2,8 @@ package validate
 
 import (
 	"fmt"
-	"path/filepath"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
