@@ -2,40 +2,240 @@ package cfn
 
 import (
 	"bytes"
-
-	"go.yaml.in/yaml/v4"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
 )
 
-// YAML renders the template as YAML with the same key order as JSON. The
-// JSON document is read back as a YAML node tree (JSON is YAML) so that
-// the order is kept, then its scalars lose their JSON quotes: the encoder
-// quotes again exactly the strings that would otherwise read as another
-// type (numbers, booleans, YAML 1.1's yes/no).
+// YAML renders the template as block-style YAML with the same key order as
+// its JSON. It reads the JSON token by token and writes YAML directly: a
+// template holds only mappings, sequences, strings, integers and booleans,
+// and a string is written plain only when it cannot read as anything else.
 func (t *Template) YAML() ([]byte, error) {
 	j, err := t.JSON()
 	if err != nil {
 		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(j, &doc); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.UseNumber()
+	v, err := read(dec)
+	if err != nil {
 		return nil, err
 	}
-	plain(&doc)
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
+	buf.Grow(len(j))
+	writeBlock(&buf, v, 0, false)
 	return buf.Bytes(), nil
 }
 
-func plain(n *yaml.Node) {
-	n.Style = 0
-	for _, c := range n.Content {
-		plain(c)
+// value is a JSON value with its mapping keys in document order.
+type value struct {
+	scalar string // the YAML form of a scalar
+	isMap  bool
+	isList bool
+	keys   []string
+	items  []*value
+}
+
+func read(dec *json.Decoder) (*value, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
 	}
+	switch tok := tok.(type) {
+	case json.Delim:
+		v := &value{isMap: tok == '{', isList: tok == '['}
+		for dec.More() {
+			if v.isMap {
+				key, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				v.keys = append(v.keys, key.(string))
+			}
+			item, err := read(dec)
+			if err != nil {
+				return nil, err
+			}
+			v.items = append(v.items, item)
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case string:
+		return &value{scalar: quote(tok)}, nil
+	case json.Number:
+		return &value{scalar: tok.String()}, nil
+	case bool:
+		if tok {
+			return &value{scalar: "true"}, nil
+		}
+		return &value{scalar: "false"}, nil
+	case nil:
+		return &value{scalar: "null"}, nil
+	}
+	return nil, errors.New("unexpected JSON token")
+}
+
+// writeValue writes v as the value of a mapping key or a sequence item that
+// has just been written at the given indentation.
+func writeValue(buf *bytes.Buffer, v *value, indent int) {
+	switch {
+	case v.isMap && len(v.keys) == 0:
+		buf.WriteString(" {}\n")
+	case v.isList && len(v.items) == 0:
+		buf.WriteString(" []\n")
+	case v.isMap || v.isList:
+		buf.WriteByte('\n')
+		writeBlock(buf, v, indent, false)
+	default:
+		buf.WriteByte(' ')
+		buf.WriteString(v.scalar)
+		buf.WriteByte('\n')
+	}
+}
+
+// writeBlock writes a mapping or a sequence, each entry on its line at
+// indent; inline means the first line follows a "- " already written.
+func writeBlock(buf *bytes.Buffer, v *value, indent int, inline bool) {
+	pad := strings.Repeat(" ", indent)
+	for i, item := range v.items {
+		if i > 0 || !inline {
+			buf.WriteString(pad)
+		}
+		if v.isMap {
+			buf.WriteString(quote(v.keys[i]))
+			buf.WriteByte(':')
+			writeValue(buf, item, indent+2)
+			continue
+		}
+		buf.WriteString("- ")
+		switch {
+		case item.isMap && len(item.keys) > 0:
+			writeBlock(buf, item, indent+2, true)
+		case item.isList && len(item.items) > 0:
+			buf.WriteByte('\n')
+			writeBlock(buf, item, indent+2, false)
+		case item.isMap:
+			buf.WriteString("{}\n")
+		case item.isList:
+			buf.WriteString("[]\n")
+		default:
+			buf.WriteString(item.scalar)
+			buf.WriteByte('\n')
+		}
+	}
+}
+
+// quote returns s as a YAML scalar: plain when YAML reads it back as the
+// same string, else double-quoted.
+func quote(s string) string {
+	if plain(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s { // an invalid byte reads as U+FFFD, as in JSON
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		// Control characters, and the ones YAML reads as line breaks or
+		// drops: escaped.
+		case r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// plain reports whether s can be written without quotes: printable ASCII
+// that starts with no indicator, holds no ": " or " #", does not end in a
+// space or a colon, and does not read as another type.
+func plain(s string) bool {
+	if s == "" || s[len(s)-1] == ' ' || s[len(s)-1] == ':' {
+		return false
+	}
+	if !plainFirst(s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !plainByte(c) {
+			return false
+		}
+		if c == ':' && i+1 < len(s) && s[i+1] == ' ' || c == ' ' && i+1 < len(s) && s[i+1] == '#' {
+			return false
+		}
+	}
+	return !notString(s)
+}
+
+func plainFirst(c byte) bool {
+	return isAlnum(c) || strings.IndexByte("_./$(<", c) >= 0
+}
+
+func plainByte(c byte) bool {
+	return isAlnum(c) || strings.IndexByte("_./$(){}<>=+@,;*'|?!%&- :", c) >= 0
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// notString reports whether YAML 1.1 or 1.2 reads the plain scalar s as
+// another type: a boolean, a null, a number (octal, hexadecimal, 1_000,
+// 1e3, .5, 1:30 sexagesimal), an infinity or a date.
+func notString(s string) bool {
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".inf", ".nan":
+		return true
+	}
+	if len(s) > 1 && s[0] == '0' && strings.IndexByte("xXoObB", s[1]) >= 0 {
+		return true
+	}
+	if len(s) >= 10 && isDigits(s[0:4]) && s[4] == '-' && isDigits(s[5:7]) && s[7] == '-' && isDigits(s[8:10]) {
+		return true
+	}
+	// [-+]?[0-9_.:]+([eE][-+]?[0-9]+)?
+	i := 0
+	if s[0] == '-' || s[0] == '+' {
+		i++
+	}
+	start := i
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '_' || s[i] == '.' || s[i] == ':') {
+		i++
+	}
+	if i == start {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '-' || s[i] == '+') {
+			i++
+		}
+		if !isDigits(s[i:]) || i == len(s) {
+			return false
+		}
+		return true
+	}
+	return i == len(s)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -61,6 +61,19 @@ func newRootCmd(streams *Streams) *cobra.Command {
 	docker.install(root.Flags())
 
 	var project projectFlags
+	ecs := newECSCmd(&project)
+	ecs.AddCommand(
+		newConvertCmd(streams, &project, nil),
+		newVersionCmd(streams),
+	)
+	root.AddCommand(ecs)
+	visit(root, func(c *cobra.Command) { c.DisableFlagsInUseLine = true })
+	return root
+}
+
+// newECSCmd is the "ecs" command, which holds the compose flags: they may
+// come before the command (docker ecs -f x.yaml up) or after it.
+func newECSCmd(project *projectFlags) *cobra.Command {
 	ecs := &cobra.Command{
 		Use:              pluginName + " [OPTIONS] COMMAND",
 		Short:            "Run Compose applications on Amazon ECS",
@@ -72,13 +85,7 @@ func newRootCmd(streams *Streams) *cobra.Command {
 		},
 	}
 	project.install(ecs.PersistentFlags())
-	ecs.AddCommand(
-		newConvertCmd(streams, &project, nil),
-		newVersionCmd(streams),
-	)
-	root.AddCommand(ecs)
-	visit(root, func(c *cobra.Command) { c.DisableFlagsInUseLine = true })
-	return root
+	return ecs
 }
 
 func visit(c *cobra.Command, f func(*cobra.Command)) {

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/docker-ecs/docker-ecs/internal/load"
+)
+
+// convertCmd runs "ecs ARGS" with a convert command whose run function
+// records its options instead of converting.
+func convertCmd(t *testing.T, args ...string) (*convertOptions, error) {
+	t.Helper()
+	streams := &Streams{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}
+	var got *convertOptions
+	var project projectFlags
+	ecs := newECSCmd(&project)
+	ecs.SetFlagErrorFunc(usageError)
+	ecs.AddCommand(newConvertCmd(streams, &project, func(_ context.Context, o *convertOptions) error {
+		got = o
+		return nil
+	}))
+	ecs.SetArgs(args)
+	ecs.SetOut(streams.Out)
+	ecs.SetErr(streams.Err)
+	return got, ecs.Execute()
+}
+
+func TestConvertFlags(t *testing.T) {
+	want := load.Options{
+		Files:       []string{"a.yaml", "b.yaml"},
+		ProjectName: "shop",
+		ProjectDir:  "dir",
+		EnvFiles:    []string{"prod.env"},
+		Profiles:    []string{"jobs", "debug"},
+	}
+	for _, args := range [][]string{
+		{"convert", "-f", "a.yaml", "--file", "b.yaml", "-p", "shop", "--project-directory", "dir", "--env-file", "prod.env", "--profile", "jobs", "--profile", "debug", "--format", "json", "-o", "out.json"},
+		{"-f", "a.yaml", "-f", "b.yaml", "--project-name", "shop", "--project-directory", "dir", "--env-file", "prod.env", "--profile", "jobs", "--profile", "debug", "convert", "--format", "json", "--output", "out.json"},
+	} {
+		got, err := convertCmd(t, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.project, want) {
+			t.Errorf("%v: project options %+v, want %+v", args, got.project, want)
+		}
+		if got.format != "json" || got.output != "out.json" {
+			t.Errorf("%v: format %q, output %q", args, got.format, got.output)
+		}
+	}
+}
+
+func TestConvertRejectsUnknownFormat(t *testing.T) {
+	_, err := convertCmd(t, "convert", "--format", "xml")
+	status, ok := err.(statusError)
+	if !ok || status.code != 125 || !strings.Contains(status.message, "--format must be yaml or json") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestConvertRejectsArguments(t *testing.T) {
+	if _, err := convertCmd(t, "convert", "web"); err == nil {
+		t.Fatal("convert accepted an argument")
+	}
+}
+
+// TestConvertOutputFormat: an output file named *.json gets JSON unless
+// --format says otherwise.
+func TestConvertOutputFormat(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("services:\n  web:\n    image: nginx\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		file string
+		json bool
+	}{
+		{[]string{"-o", "stack.json"}, "stack.json", true},
+		{[]string{"-o", "stack.yaml"}, "stack.yaml", false},
+		{[]string{"-o", "stack.template", "--format", "json"}, "stack.template", true},
+		{[]string{"-o", "x.json", "--format", "yaml"}, "x.json", false},
+	} {
+		r := run(t, dir, append([]string{"ecs", "-p", "app", "convert"}, tt.args...)...)
+		if r.code != 0 || r.out != "" {
+			t.Fatalf("%v: exit %d, stdout %q, stderr %q", tt.args, r.code, r.out, r.err)
+		}
+		body, err := os.ReadFile(filepath.Join(dir, tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if isJSON := strings.HasPrefix(string(body), "{"); isJSON != tt.json {
+			t.Errorf("%v: JSON %v, want %v", tt.args, isJSON, tt.json)
+		}
+	}
+}

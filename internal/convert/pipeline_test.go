@@ -1,0 +1,143 @@
+package convert_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/docker-ecs/docker-ecs/internal/convert"
+	"github.com/docker-ecs/docker-ecs/internal/load"
+	"github.com/docker-ecs/docker-ecs/internal/validate"
+)
+
+// pipeline runs Load → Validate → Convert on one compose file and renders
+// the template in both formats.
+func pipeline(ctx context.Context, file string) error {
+	p, err := load.Project(ctx, load.Options{Files: []string{file}, ProjectName: "fuzz"})
+	if err != nil {
+		return err
+	}
+	model, _, err := validate.Project(p)
+	if err != nil {
+		return err
+	}
+	t, err := convert.Template(model)
+	if err != nil {
+		return err
+	}
+	if _, err := t.JSON(); err != nil {
+		return err
+	}
+	_, err = t.YAML()
+	return err
+}
+
+// FuzzPipeline: any compose file gives a template or an error, never a
+// panic. The seeds are the golden cases and the examples.
+func FuzzPipeline(f *testing.F) {
+	seeds, _ := filepath.Glob("../cli/testdata/convert/*/*.yaml")
+	examples, _ := filepath.Glob("../../examples/*/compose.yaml")
+	for _, s := range append(seeds, examples...) {
+		if strings.HasSuffix(s, "template.yaml") {
+			continue
+		}
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	dir := f.TempDir()
+	file := filepath.Join(dir, "compose.yaml")
+	f.Fuzz(func(t *testing.T, compose []byte) {
+		if err := os.WriteFile(file, compose, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_ = pipeline(context.Background(), file)
+	})
+}
+
+// project writes a compose file of n services that use most features:
+// published ports, two networks, environment, a health check, resources.
+func project(tb testing.TB, n int) string {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString("name: bench\nservices:\n")
+	for i := range n {
+		fmt.Fprintf(&b, `  svc%d:
+    image: registry.example.com/team/svc%d:1.0
+    command: ["serve", "--port", "8080"]
+    environment:
+      LOG_LEVEL: info
+      PEER: svc%d
+      REGION: eu-west-1
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8080/health"]
+      interval: 10s
+      retries: 3
+    deploy:
+      replicas: 2
+      resources:
+        limits:
+          cpus: "0.5"
+          memory: 1G
+    networks: [front, back]
+`, i, i, (i+1)%n)
+		if i%5 == 0 {
+			fmt.Fprintf(&b, "    ports:\n      - target: 8080\n        published: \"%d\"\n        x-aws-protocol: http\n", 8000+i)
+		}
+	}
+	b.WriteString("networks:\n  front:\n  back:\n")
+	file := filepath.Join(tb.TempDir(), "compose.yaml")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return file
+}
+
+// BenchmarkPipeline measures what docker ecs convert does: Load, Validate,
+// Convert and YAML rendering of a project of 1, 10 and 50 services.
+func BenchmarkPipeline(b *testing.B) {
+	for _, n := range []int{1, 10, 50} {
+		file := project(b, n)
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := pipeline(context.Background(), file); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkConvert measures the Convert phase alone.
+func BenchmarkConvert(b *testing.B) {
+	for _, n := range []int{1, 10, 50} {
+		p, err := load.Project(context.Background(), load.Options{Files: []string{project(b, n)}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		model, _, err := validate.Project(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := convert.Template(model); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestBenchmarkProjectConverts(t *testing.T) {
+	if err := pipeline(context.Background(), project(t, 50)); err != nil {
+		t.Fatal(err)
+	}
+}
