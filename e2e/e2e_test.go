@@ -15,7 +15,8 @@ import (
 	"testing"
 )
 
-// plugin is the path of the plugin binary that TestMain builds.
+// plugin is the path of the plugin that TestMain builds; the engine is in
+// docker-ecs.d next to it.
 var plugin string
 
 func TestMain(m *testing.M) {
@@ -29,12 +30,18 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	// The layout make install makes: the launcher, and the engine it runs.
 	plugin = filepath.Join(dir, "docker-ecs")
-	build := exec.Command("go", "build", "-o", plugin, "../cmd/docker-ecs")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the plugin:", err)
-		return 1
+	for out, pkg := range map[string]string{
+		plugin: "../cmd/docker-ecs",
+		filepath.Join(dir, "docker-ecs.d", "engine"): "../cmd/docker-ecs-engine",
+	} {
+		build := exec.Command("go", "build", "-o", out, pkg)
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building the plugin:", err)
+			return 1
+		}
 	}
 	return m.Run()
 }
@@ -73,7 +80,8 @@ func newDocker(t *testing.T) *docker {
 	return d
 }
 
-// install puts the plugin into config/cli-plugins.
+// install puts the plugin into config/cli-plugins, as a symbolic link: the
+// launcher finds its engine next to the file the link points to.
 func install(t *testing.T, config string) {
 	t.Helper()
 	plugins := filepath.Join(config, "cli-plugins")

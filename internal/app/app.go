@@ -15,6 +15,9 @@ type Project struct {
 	Domain string
 	// LogRetentionDays is how long CloudWatch Logs keeps the logs.
 	LogRetentionDays int
+	// VPC is the ID of the VPC to deploy into (x-aws-vpc); empty for the
+	// account's default VPC.
+	VPC string
 	// Services are sorted by name.
 	Services []*Service
 	// Networks are sorted by name; only the networks some service uses.

@@ -74,15 +74,25 @@ func (t *Template) Add(logicalID string, p Properties, dependsOn ...string) erro
 	return nil
 }
 
-// JSON renders the template as indented JSON. encoding/json sorts map keys,
-// which makes the output deterministic.
+// JSON renders the template as indented JSON, for people. encoding/json
+// sorts map keys, which makes the output deterministic.
 func (t *Template) JSON() ([]byte, error) {
+	return t.encode("  ")
+}
+
+// CompactJSON renders the template without indentation, the smallest form
+// to send to CloudFormation, whose limits count bytes.
+func (t *Template) CompactJSON() ([]byte, error) {
+	return t.encode("")
+}
+
+func (t *Template) encode(indent string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
+	enc.SetIndent("", indent)
 	if err := enc.Encode(t); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

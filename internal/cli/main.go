@@ -5,7 +5,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -15,19 +14,21 @@ import (
 	"github.com/docker/cli/cli-plugins/metadata"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
-)
 
-// Version is the plugin's version, set at build time with
-// -ldflags "-X github.com/docker-ecs/docker-ecs/internal/cli.Version=v1.2.3".
-var Version = "dev"
+	"github.com/docker-ecs/docker-ecs/internal/meta"
+)
 
 // Main runs the plugin with the arguments the Docker CLI gives it (docker's
 // global flags, then "ecs", then the command) and returns the exit status.
 func Main(args []string, streams *Streams) int {
-	// The Docker CLI asks every plugin for its metadata whenever it lists
-	// commands: answer before building anything else.
+	// The launcher answers the metadata question; the engine does too,
+	// when it is run on its own.
 	if len(args) == 1 && args[0] == metadata.MetadataSubcommandName {
-		return writeMetadata(streams)
+		if err := meta.Write(streams.Out); err != nil {
+			fmt.Fprintln(streams.Err, err)
+			return 1
+		}
+		return 0
 	}
 	logrus.SetOutput(streams.Err)
 	logrus.SetFormatter(warningFormatter{})
@@ -58,23 +59,6 @@ func pluginArgs(args []string) []string {
 		return args
 	}
 	return append([]string{pluginName}, args...)
-}
-
-func writeMetadata(streams *Streams) int {
-	enc := json.NewEncoder(streams.Out)
-	enc.SetIndent("", "  ")
-	err := enc.Encode(metadata.Metadata{
-		SchemaVersion:    "0.1.0",
-		Vendor:           "docker ecs",
-		Version:          Version,
-		ShortDescription: "Run Compose applications on Amazon ECS",
-		URL:              "https://github.com/docker-ecs/docker-ecs",
-	})
-	if err != nil {
-		fmt.Fprintln(streams.Err, err)
-		return 1
-	}
-	return 0
 }
 
 // statusError ends the plugin with an exit status other than 1, and an

@@ -64,6 +64,10 @@ func newRootCmd(streams *Streams) *cobra.Command {
 	ecs := newECSCmd(&project)
 	ecs.AddCommand(
 		newConvertCmd(streams, &project, nil),
+		newUpCmd(streams, &project, nil),
+		newDownCmd(streams, &project, nil),
+		newPsCmd(streams, &project, nil),
+		newLogsCmd(streams, &project, nil),
 		newVersionCmd(streams),
 	)
 	root.AddCommand(ecs)

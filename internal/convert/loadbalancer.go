@@ -77,7 +77,7 @@ func (c *converter) loadBalancer(lb *app.LoadBalancer) {
 			endpoint = "http://" + endpoint
 		}
 		c.t.Outputs[fmt.Sprintf("Port%dEndpoint", l.Port)] = cfn.Output{
-			Description: fmt.Sprintf("%s: port %d/%s to container port %d", l.Service, l.Port, l.Target.Protocol, l.Target.Number),
+			Description: Endpoint{Service: l.Service, Port: l.Port, Protocol: l.Target.Protocol, Target: l.Target.Number}.String(),
 			Value:       cfn.Sub(endpoint),
 		}
 	}
@@ -142,4 +142,31 @@ func (c *converter) taskSecurityGroup(s *app.Service) *cfn.SecurityGroup {
 		})
 	}
 	return g
+}
+
+// Endpoint is a published port, as the stack's outputs describe it: the
+// output's value is where it answers.
+type Endpoint struct {
+	Service  string
+	Port     int
+	Protocol string
+	Target   int
+}
+
+func (e Endpoint) String() string {
+	return fmt.Sprintf("%s: port %d/%s to container port %d", e.Service, e.Port, e.Protocol, e.Target)
+}
+
+// ParseEndpoint reads the description of an endpoint output.
+func ParseEndpoint(description string) (Endpoint, bool) {
+	var e Endpoint
+	service, rest, ok := strings.Cut(description, ": ")
+	if !ok {
+		return e, false
+	}
+	e.Service = service
+	if _, err := fmt.Sscanf(rest, "port %d/%s to container port %d", &e.Port, &e.Protocol, &e.Target); err != nil {
+		return e, false
+	}
+	return e, true
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,8 @@ const (
 	maxListeners = 50
 	// maxNofile is the largest nofile limit Fargate accepts.
 	maxNofile = 1048576
+	// vpcExtension names the VPC to deploy into.
+	vpcExtension = "x-aws-vpc"
 	// maxSecurityGroups is how many security groups a task's network
 	// interface can have (the default quota).
 	maxSecurityGroups = 5
@@ -53,6 +56,7 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 		r.errorf("name", "project name %q is not a valid CloudFormation stack name (letters, digits and hyphens, starting with a letter): choose another with -p or the top-level name key", p.Name)
 	}
 	projectLevel(p, r)
+	out.VPC = vpc(p, r)
 
 	names := slices.Sorted(func(yield func(string) bool) {
 		for n := range p.Services {
@@ -604,4 +608,25 @@ func relativeTo(dir, path string) string {
 		return "./" + rel
 	}
 	return path
+}
+
+// vpcID is the form of a VPC ID; an ARN ends with vpc/ID.
+var vpcID = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
+
+// vpc reads x-aws-vpc, the VPC to deploy into, as an ID or an ARN.
+func vpc(p *types.Project, r *report) string {
+	v, ok := p.Extensions[vpcExtension]
+	if !ok {
+		return ""
+	}
+	s, _ := v.(string)
+	id := s
+	if strings.HasPrefix(s, "arn:") {
+		_, id, _ = strings.Cut(s, ":vpc/")
+	}
+	if !vpcID.MatchString(id) {
+		r.errorf(vpcExtension, "must be a VPC ID (vpc-0123456789abcdef0) or its ARN, not %q", fmt.Sprint(v))
+		return ""
+	}
+	return id
 }

@@ -1,0 +1,95 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/docker-ecs/docker-ecs/internal/awsapi"
+	"github.com/docker-ecs/docker-ecs/internal/progress"
+)
+
+// DownOptions are the options of Down.
+type DownOptions struct {
+	Progress progress.Printer
+	// Out receives the result.
+	Out io.Writer
+}
+
+// Down deletes the project's stack and waits until it is gone.
+func (d *Deployer) Down(ctx context.Context, project string, o DownOptions) error {
+	if _, err := d.AWS.Identity(ctx); err != nil {
+		return err
+	}
+	stack, err := d.stack(ctx, project)
+	if err != nil {
+		return err
+	}
+	if stack == nil {
+		fmt.Fprintf(o.Out, "%s is not deployed in %s: nothing to remove.\n", project, d.AWS.Region)
+		return nil
+	}
+	var retained []string
+	err = d.remove(ctx, stack, o.Progress, &retained)
+	o.Progress.Close()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "%s is removed.\n", project)
+	if len(retained) > 0 {
+		fmt.Fprintf(o.Out, "Kept by design (delete them yourself when you no longer need them): %s\n", strings.Join(retained, ", "))
+	}
+	return nil
+}
+
+// remove deletes a stack and follows the deletion until it ends; the
+// resources CloudFormation keeps (DeletionPolicy: Retain) are added to
+// retained when it is not nil.
+func (d *Deployer) remove(ctx context.Context, stack *types.Stack, printer progress.Printer, retained *[]string) error {
+	id := aws.ToString(stack.StackId)
+	name := aws.ToString(stack.StackName)
+	w := &watch{d: d, stackID: id, printer: printer}
+	if stack.StackStatus == types.StackStatusDeleteInProgress {
+		// Someone else is removing it: follow from now on.
+		printer.Note("%s is already being removed; following.", name)
+		if _, err := w.poll(ctx); err != nil {
+			return err
+		}
+	} else {
+		w.token = token("delete")
+		_, err := d.AWS.CloudFormation.DeleteStack(ctx, &cloudformation.DeleteStackInput{
+			StackName:          aws.String(id),
+			ClientRequestToken: aws.String(w.token),
+		})
+		if awsapi.IsCode(err, "ValidationError") && strings.Contains(err.Error(), "IN_PROGRESS") {
+			return busyError(name, stack.StackStatus)
+		}
+		if err != nil {
+			return awsapi.Explain(err)
+		}
+	}
+	status, err := w.run(ctx)
+	if errors.Is(err, ErrDetached) {
+		return ErrDetached
+	}
+	if err != nil {
+		return err
+	}
+	if status != types.StackStatusDeleteComplete {
+		var left []string
+		for _, e := range w.failed {
+			left = append(left, fmt.Sprintf("%s (%s): %s", aws.ToString(e.LogicalResourceId), strings.TrimPrefix(aws.ToString(e.ResourceType), "AWS::"), aws.ToString(e.ResourceStatusReason)))
+		}
+		return fmt.Errorf("the removal of %s failed (%s); what is left:\n  %s\nFix the cause, then run docker ecs down again", name, status, strings.Join(left, "\n  "))
+	}
+	if retained != nil {
+		*retained = append(*retained, w.skipped...)
+	}
+	return nil
+}

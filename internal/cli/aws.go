@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/docker-ecs/docker-ecs/internal/apply"
+	"github.com/docker-ecs/docker-ecs/internal/awsapi"
+	"github.com/docker-ecs/docker-ecs/internal/load"
+	"github.com/docker-ecs/docker-ecs/internal/progress"
+)
+
+// newDeployer connects to the AWS account of the environment.
+func newDeployer(ctx context.Context) (*apply.Deployer, error) {
+	clients, err := awsapi.New(ctx, awsapi.Target{})
+	if err != nil {
+		return nil, err
+	}
+	return &apply.Deployer{AWS: clients, Clock: apply.RealClock{}}, nil
+}
+
+// projectName is the name of the project a command acts on: -p, else the
+// name the compose files give it. It needs no valid project, so that a
+// project which no longer validates can still be inspected and removed.
+func projectName(ctx context.Context, opts load.Options) (string, error) {
+	if opts.ProjectName != "" {
+		return opts.ProjectName, nil
+	}
+	p, err := load.Project(ctx, opts)
+	if err != nil {
+		return "", fmt.Errorf("%w (or name the project with -p)", err)
+	}
+	return p.Name, nil
+}
+
+// progressFlag is --progress of the commands that follow a stack operation.
+func progressFlag(fs *pflag.FlagSet, mode *string) {
+	fs.StringVar(mode, "progress", progress.Auto, `How to show progress: "auto", "tty", "plain" or "json"`)
+}
+
+func newPrinter(streams *Streams, mode string) (progress.Printer, error) {
+	return progress.New(progress.Options{Mode: mode, Out: streams.Err, Terminal: streams.ErrTerminal, Width: streams.Width})
+}
+
+// detached is what an interrupted command says: AWS goes on.
+func detached(err error, project string) error {
+	if !errors.Is(err, apply.ErrDetached) {
+		return err
+	}
+	return statusError{
+		code:    130,
+		message: fmt.Sprintf("Interrupted: nothing was cancelled, the operation on %s goes on in AWS. Follow it with docker ecs ps and docker ecs logs -f.", project),
+	}
+}

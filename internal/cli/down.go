@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/docker-ecs/docker-ecs/internal/apply"
+	"github.com/docker-ecs/docker-ecs/internal/load"
+	"github.com/docker-ecs/docker-ecs/internal/progress"
+)
+
+// downOptions are the options of docker ecs down.
+type downOptions struct {
+	streams  *Streams
+	project  load.Options
+	progress string
+}
+
+func newDownCmd(streams *Streams, project *projectFlags, runF func(context.Context, *downOptions) error) *cobra.Command {
+	opts := &downOptions{streams: streams}
+	cmd := &cobra.Command{
+		Use:   "down [OPTIONS]",
+		Short: "Remove the project from AWS: its stack and everything in it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.project = project.options()
+			if err := progress.CheckMode(opts.progress); err != nil {
+				return usageError(cmd, err)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return downRun(cmd.Context(), opts)
+		},
+	}
+	progressFlag(cmd.Flags(), &opts.progress)
+	return cmd
+}
+
+func downRun(ctx context.Context, opts *downOptions) error {
+	name, err := projectName(ctx, opts.project)
+	if err != nil {
+		return err
+	}
+	d, err := newDeployer(ctx)
+	if err != nil {
+		return err
+	}
+	printer, err := newPrinter(opts.streams, opts.progress)
+	if err != nil {
+		return err
+	}
+	defer printer.Close()
+	err = d.Down(ctx, name, apply.DownOptions{Progress: printer, Out: opts.streams.Out})
+	return detached(err, name)
+}
