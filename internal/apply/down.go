@@ -55,6 +55,9 @@ func (d *Deployer) remove(ctx context.Context, stack *types.Stack, printer progr
 	id := aws.ToString(stack.StackId)
 	name := aws.ToString(stack.StackName)
 	w := &watch{d: d, stackID: id, printer: printer}
+	if t, err := d.AWS.CloudFormation.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(id)}); err == nil {
+		w.owners = owners([]byte(aws.ToString(t.TemplateBody)))
+	}
 	if stack.StackStatus == types.StackStatusDeleteInProgress {
 		// Someone else is removing it: follow from now on.
 		printer.Note("%s is already being removed; following.", name)

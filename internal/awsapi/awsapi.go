@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 )
 
 // Target names the AWS account and region to use. The zero Target means
@@ -50,6 +51,9 @@ const maxAttempts = 10
 // resolved, and checked, by the first call.
 func New(ctx context.Context, t Target) (*Clients, error) {
 	opts := []func(*config.LoadOptions) error{
+		// The SDK's own warnings (a connection closed by Ctrl-C) are not
+		// for users; errors reach them through Explain.
+		config.WithLogger(logging.Nop{}),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 				o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/docker/cli/cli-plugins/metadata"
+	"github.com/docker/cli/cli-plugins/socket"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
@@ -35,6 +36,9 @@ func Main(args []string, streams *Streams) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// When its output is not a terminal, the Docker CLI passes an
+	// interrupt on by closing the socket it gives its plugins.
+	socket.ConnectAndWait(stop)
 	root := newRootCmd(streams)
 	root.SetArgs(pluginArgs(args))
 	err := root.ExecuteContext(ctx)
