@@ -49,6 +49,7 @@ account: the VPC and the subnets are template parameters that "up" fills in.`,
 	}
 	cmd.Flags().StringVar(&opts.format, "format", "", `Format of the template: "yaml" or "json" (default: json for an output file named *.json, else yaml)`)
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "Write the template to this file instead of the standard output")
+	project.install(cmd.Flags(), true)
 	return cmd
 }
 

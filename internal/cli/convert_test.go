@@ -100,3 +100,33 @@ func TestConvertOutputFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCommandHelp builds the whole command tree and asks every
+// command for its help: a flag defined twice panics there.
+func TestEveryCommandHelp(t *testing.T) {
+	root := newRootCmd(&Streams{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
+	ecs, _, err := root.Find([]string{pluginName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range append(ecs.Commands(), ecs) {
+		args := []string{pluginName, c.Name(), "--help"}
+		if c == ecs {
+			args = args[1:]
+		}
+		var out bytes.Buffer
+		if code := Main(args, &Streams{In: strings.NewReader(""), Out: &out, Err: &out}); code != 0 || !strings.Contains(out.String(), "Usage:") {
+			t.Errorf("%v: exit %d\n%s", args, code, out.String())
+		}
+	}
+}
+
+func TestComposeFlagsAddUpAcrossPositions(t *testing.T) {
+	got, err := convertCmd(t, "-f", "a.yaml", "--env-file", "1.env", "convert", "-f", "b.yaml", "--env-file", "2.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.project.Files, []string{"a.yaml", "b.yaml"}) || !reflect.DeepEqual(got.project.EnvFiles, []string{"1.env", "2.env"}) {
+		t.Errorf("got %+v", got.project)
+	}
+}

@@ -35,6 +35,7 @@ func newDownCmd(streams *Streams, project *projectFlags, runF func(context.Conte
 		},
 	}
 	progressFlag(cmd.Flags(), &opts.progress)
+	project.install(cmd.Flags(), true)
 	return cmd
 }
 

@@ -49,6 +49,7 @@ func newLogsCmd(streams *Streams, project *projectFlags, runF func(context.Conte
 	cmd.Flags().StringVarP(&opts.tail, "tail", "n", "all", "Number of lines to show from the end of the logs of each task")
 	cmd.Flags().BoolVarP(&opts.timestamps, "timestamps", "t", false, "Show timestamps")
 	cmd.Flags().BoolVar(&opts.noColor, "no-color", false, "Produce monochrome output")
+	project.install(cmd.Flags(), false)
 	return cmd
 }
 

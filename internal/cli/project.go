@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -23,13 +24,28 @@ type projectFlags struct {
 	profiles []string
 }
 
-func (f *projectFlags) install(fs *pflag.FlagSet) {
-	fs.StringArrayVarP(&f.files, "file", "f", nil, "Compose configuration files")
+// install adds the flags to fs. They go on "ecs", before the command, as
+// in docker compose, and on the commands themselves; shortFile is false
+// for logs, whose -f is --follow, as in docker compose.
+func (f *projectFlags) install(fs *pflag.FlagSet, shortFile bool) {
+	short := ""
+	if shortFile {
+		short = "f"
+	}
+	fs.VarP(listFlag{&f.files}, "file", short, "Compose configuration files")
 	fs.StringVarP(&f.name, "project-name", "p", "", "Project name")
 	fs.StringVar(&f.dir, "project-directory", "", "Specify an alternate working directory\n(default: the path of the, first specified, Compose file)")
-	fs.StringArrayVar(&f.envFiles, "env-file", nil, "Specify an alternate environment file")
-	fs.StringArrayVar(&f.profiles, "profile", nil, "Specify a profile to enable")
+	fs.Var(listFlag{&f.envFiles}, "env-file", "Specify an alternate environment file")
+	fs.Var(listFlag{&f.profiles}, "profile", "Specify a profile to enable")
 }
+
+// listFlag is a repeatable flag whose values add up wherever they are
+// given: docker ecs -f a.yaml convert -f b.yaml reads both files.
+type listFlag struct{ values *[]string }
+
+func (l listFlag) String() string     { return strings.Join(*l.values, ",") }
+func (l listFlag) Set(v string) error { *l.values = append(*l.values, v); return nil }
+func (l listFlag) Type() string       { return "stringArray" }
 
 func (f *projectFlags) options() load.Options {
 	return load.Options{

@@ -39,6 +39,7 @@ func newPsCmd(streams *Streams, project *projectFlags, runF func(context.Context
 		},
 	}
 	cmd.Flags().StringVar(&opts.format, "format", "table", `Format the output: "table" or "json"`)
+	project.install(cmd.Flags(), true)
 	return cmd
 }
 

@@ -75,8 +75,8 @@ func newRootCmd(streams *Streams) *cobra.Command {
 	return root
 }
 
-// newECSCmd is the "ecs" command, which holds the compose flags: they may
-// come before the command (docker ecs -f x.yaml up) or after it.
+// newECSCmd is the "ecs" command. The compose flags may come before the
+// command (docker ecs -f x.yaml up), as in docker compose, or after it.
 func newECSCmd(project *projectFlags) *cobra.Command {
 	ecs := &cobra.Command{
 		Use:              pluginName + " [OPTIONS] COMMAND",
@@ -88,7 +88,7 @@ func newECSCmd(project *projectFlags) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	project.install(ecs.PersistentFlags())
+	project.install(ecs.Flags(), true)
 	return ecs
 }
 

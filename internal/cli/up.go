@@ -45,6 +45,7 @@ never the deployment.`,
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "Show what the deployment would change, and change nothing")
 	cmd.Flags().BoolVar(&opts.keepFailed, "keep-failed", false, "Keep what a failed first deployment created, for inspection, instead of rolling it back")
 	progressFlag(cmd.Flags(), &opts.progress)
+	project.install(cmd.Flags(), true)
 	return cmd
 }
 
