@@ -9,13 +9,29 @@ import (
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
 	"github.com/docker-ecs/docker-ecs/internal/awsapi"
+	"github.com/docker-ecs/docker-ecs/internal/dockerctx"
 	"github.com/docker-ecs/docker-ecs/internal/load"
 	"github.com/docker-ecs/docker-ecs/internal/progress"
 )
 
-// newDeployer connects to the AWS account of the environment.
-func newDeployer(ctx context.Context) (*apply.Deployer, error) {
-	clients, err := awsapi.New(ctx, awsapi.Target{})
+// awsTarget is the AWS account of the docker context in use (docker's
+// --context, DOCKER_CONTEXT, the current context of config.json); the AWS
+// environment when that context has no AWS endpoint, or says from-env.
+func (f *factory) awsTarget() (awsapi.Target, error) {
+	s := dockerctx.Open(dockerctx.ConfigDir(f.docker.config))
+	c, err := s.Get(s.Current(f.docker.context))
+	if err != nil || c.AWS == nil {
+		return awsapi.Target{}, err
+	}
+	if c.AWS.FromEnv {
+		return awsapi.Target{Region: c.AWS.Region}, nil
+	}
+	return awsapi.Target{Profile: c.AWS.Profile, Region: c.AWS.Region}, nil
+}
+
+// newDeployer connects to the AWS account of target.
+func newDeployer(ctx context.Context, target awsapi.Target) (*apply.Deployer, error) {
+	clients, err := awsapi.New(ctx, target)
 	if err != nil {
 		return nil, err
 	}

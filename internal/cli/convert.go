@@ -26,8 +26,8 @@ type convertOptions struct {
 
 // newConvertCmd is docker ecs convert; runF replaces convertRun in tests of
 // the flags.
-func newConvertCmd(streams *Streams, project *projectFlags, runF func(context.Context, *convertOptions) error) *cobra.Command {
-	opts := &convertOptions{streams: streams}
+func newConvertCmd(f *factory, runF func(context.Context, *convertOptions) error) *cobra.Command {
+	opts := &convertOptions{streams: f.streams}
 	cmd := &cobra.Command{
 		Use:   "convert [OPTIONS]",
 		Short: "Print the CloudFormation template of the project, without touching AWS",
@@ -35,7 +35,7 @@ func newConvertCmd(streams *Streams, project *projectFlags, runF func(context.Co
 account: the VPC and the subnets are template parameters that "up" fills in.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.project = project.options()
+			opts.project = f.project.options()
 			switch opts.format {
 			case "", "yaml", "json":
 			default:
@@ -49,7 +49,7 @@ account: the VPC and the subnets are template parameters that "up" fills in.`,
 	}
 	cmd.Flags().StringVar(&opts.format, "format", "", `Format of the template: "yaml" or "json" (default: json for an output file named *.json, else yaml)`)
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "Write the template to this file instead of the standard output")
-	project.install(cmd.Flags(), true)
+	f.project.install(cmd.Flags(), true)
 	return cmd
 }
 

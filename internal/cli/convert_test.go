@@ -18,10 +18,10 @@ func convertCmd(t *testing.T, args ...string) (*convertOptions, error) {
 	t.Helper()
 	streams := &Streams{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}
 	var got *convertOptions
-	var project projectFlags
-	ecs := newECSCmd(&project)
+	f := &factory{streams: streams}
+	ecs := newECSCmd(&f.project)
 	ecs.SetFlagErrorFunc(usageError)
-	ecs.AddCommand(newConvertCmd(streams, &project, func(_ context.Context, o *convertOptions) error {
+	ecs.AddCommand(newConvertCmd(f, func(_ context.Context, o *convertOptions) error {
 		got = o
 		return nil
 	}))

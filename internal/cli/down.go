@@ -6,25 +6,33 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
+	"github.com/docker-ecs/docker-ecs/internal/awsapi"
 	"github.com/docker-ecs/docker-ecs/internal/load"
 	"github.com/docker-ecs/docker-ecs/internal/progress"
 )
 
 // downOptions are the options of docker ecs down.
 type downOptions struct {
-	streams  *Streams
-	project  load.Options
+	streams *Streams
+	project load.Options
+	// aws is the AWS account of the docker context in use.
+	aws      awsapi.Target
 	progress string
 }
 
-func newDownCmd(streams *Streams, project *projectFlags, runF func(context.Context, *downOptions) error) *cobra.Command {
-	opts := &downOptions{streams: streams}
+func newDownCmd(f *factory, runF func(context.Context, *downOptions) error) *cobra.Command {
+	opts := &downOptions{streams: f.streams}
 	cmd := &cobra.Command{
 		Use:   "down [OPTIONS]",
 		Short: "Remove the project from AWS: its stack and everything in it",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.project = project.options()
+			opts.project = f.project.options()
+			target, err := f.awsTarget()
+			if err != nil {
+				return err
+			}
+			opts.aws = target
 			if err := progress.CheckMode(opts.progress); err != nil {
 				return usageError(cmd, err)
 			}
@@ -35,7 +43,7 @@ func newDownCmd(streams *Streams, project *projectFlags, runF func(context.Conte
 		},
 	}
 	progressFlag(cmd.Flags(), &opts.progress)
-	project.install(cmd.Flags(), true)
+	f.project.install(cmd.Flags(), true)
 	return cmd
 }
 
@@ -44,7 +52,7 @@ func downRun(ctx context.Context, opts *downOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := newDeployer(ctx)
+	d, err := newDeployer(ctx, opts.aws)
 	if err != nil {
 		return err
 	}

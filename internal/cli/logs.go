@@ -9,13 +9,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
+	"github.com/docker-ecs/docker-ecs/internal/awsapi"
 	"github.com/docker-ecs/docker-ecs/internal/load"
 )
 
 // logsOptions are the options of docker ecs logs.
 type logsOptions struct {
-	streams    *Streams
-	project    load.Options
+	streams *Streams
+	project load.Options
+	// aws is the AWS account of the docker context in use.
+	aws        awsapi.Target
 	services   []string
 	follow     bool
 	since      string
@@ -24,13 +27,18 @@ type logsOptions struct {
 	noColor    bool
 }
 
-func newLogsCmd(streams *Streams, project *projectFlags, runF func(context.Context, *logsOptions) error) *cobra.Command {
-	opts := &logsOptions{streams: streams}
+func newLogsCmd(f *factory, runF func(context.Context, *logsOptions) error) *cobra.Command {
+	opts := &logsOptions{streams: f.streams}
 	cmd := &cobra.Command{
 		Use:   "logs [OPTIONS] [SERVICE...]",
 		Short: "Show the logs of the project's services",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.project = project.options()
+			opts.project = f.project.options()
+			target, err := f.awsTarget()
+			if err != nil {
+				return err
+			}
+			opts.aws = target
 			opts.services = args
 			if _, err := parseSince(opts.since, time.Now()); err != nil {
 				return usageError(cmd, err)
@@ -49,7 +57,7 @@ func newLogsCmd(streams *Streams, project *projectFlags, runF func(context.Conte
 	cmd.Flags().StringVarP(&opts.tail, "tail", "n", "all", "Number of lines to show from the end of the logs of each task")
 	cmd.Flags().BoolVarP(&opts.timestamps, "timestamps", "t", false, "Show timestamps")
 	cmd.Flags().BoolVar(&opts.noColor, "no-color", false, "Produce monochrome output")
-	project.install(cmd.Flags(), false)
+	f.project.install(cmd.Flags(), false)
 	return cmd
 }
 
@@ -58,7 +66,7 @@ func logsRun(ctx context.Context, opts *logsOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := newDeployer(ctx)
+	d, err := newDeployer(ctx, opts.aws)
 	if err != nil {
 		return err
 	}

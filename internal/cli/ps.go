@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
+	"github.com/docker-ecs/docker-ecs/internal/awsapi"
 	"github.com/docker-ecs/docker-ecs/internal/load"
 )
 
@@ -18,17 +19,24 @@ import (
 type psOptions struct {
 	streams *Streams
 	project load.Options
-	format  string
+	// aws is the AWS account of the docker context in use.
+	aws    awsapi.Target
+	format string
 }
 
-func newPsCmd(streams *Streams, project *projectFlags, runF func(context.Context, *psOptions) error) *cobra.Command {
-	opts := &psOptions{streams: streams}
+func newPsCmd(f *factory, runF func(context.Context, *psOptions) error) *cobra.Command {
+	opts := &psOptions{streams: f.streams}
 	cmd := &cobra.Command{
 		Use:   "ps [OPTIONS]",
 		Short: "List the project's services and their tasks",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.project = project.options()
+			opts.project = f.project.options()
+			target, err := f.awsTarget()
+			if err != nil {
+				return err
+			}
+			opts.aws = target
 			if opts.format != "table" && opts.format != "json" {
 				return usageError(cmd, fmt.Errorf("--format must be table or json, not %q", opts.format))
 			}
@@ -39,7 +47,7 @@ func newPsCmd(streams *Streams, project *projectFlags, runF func(context.Context
 		},
 	}
 	cmd.Flags().StringVar(&opts.format, "format", "table", `Format the output: "table" or "json"`)
-	project.install(cmd.Flags(), true)
+	f.project.install(cmd.Flags(), true)
 	return cmd
 }
 
@@ -48,7 +56,7 @@ func psRun(ctx context.Context, opts *psOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := newDeployer(ctx)
+	d, err := newDeployer(ctx, opts.aws)
 	if err != nil {
 		return err
 	}

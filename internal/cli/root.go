@@ -12,13 +12,15 @@ const pluginName = "ecs"
 // dockerFlags are the Docker CLI's global flags, which come before "ecs"
 // (docker --context prod ecs up) and which the Docker CLI passes on.
 type dockerFlags struct {
+	config   string
+	context  string
 	debug    bool
 	logLevel string
 }
 
 func (f *dockerFlags) install(fs *pflag.FlagSet) {
-	fs.String("config", "", "Location of client config files")
-	fs.StringP("context", "c", "", "Name of the context to use")
+	fs.StringVar(&f.config, "config", "", "Location of client config files")
+	fs.StringVarP(&f.context, "context", "c", "", "Name of the context to use")
 	fs.BoolVarP(&f.debug, "debug", "D", false, "Enable debug mode")
 	fs.StringVarP(&f.logLevel, "log-level", "l", "info", `Set the logging level ("debug", "info", "warn", "error", "fatal")`)
 	// These select a Docker engine, which docker ecs does not use; they are
@@ -34,7 +36,8 @@ func (f *dockerFlags) install(fs *pflag.FlagSet) {
 // newRootCmd is the command tree: "docker" with the Docker CLI's global
 // flags, "ecs" with the compose flags, and the commands of docker ecs.
 func newRootCmd(streams *Streams) *cobra.Command {
-	var docker dockerFlags
+	f := &factory{streams: streams}
+	docker := &f.docker
 	root := &cobra.Command{
 		Use:               "docker [OPTIONS]",
 		Short:             "docker-ecs is a Docker CLI plugin",
@@ -60,19 +63,27 @@ func newRootCmd(streams *Streams) *cobra.Command {
 	root.SetFlagErrorFunc(usageError)
 	docker.install(root.Flags())
 
-	var project projectFlags
-	ecs := newECSCmd(&project)
+	ecs := newECSCmd(&f.project)
 	ecs.AddCommand(
-		newConvertCmd(streams, &project, nil),
-		newUpCmd(streams, &project, nil),
-		newDownCmd(streams, &project, nil),
-		newPsCmd(streams, &project, nil),
-		newLogsCmd(streams, &project, nil),
+		newConvertCmd(f, nil),
+		newUpCmd(f, nil),
+		newDownCmd(f, nil),
+		newPsCmd(f, nil),
+		newLogsCmd(f, nil),
+		newContextCmd(f),
 		newVersionCmd(streams),
 	)
 	root.AddCommand(ecs)
 	visit(root, func(c *cobra.Command) { c.DisableFlagsInUseLine = true })
 	return root
+}
+
+// factory is what every command shares: the streams, docker's global
+// flags and the compose flags.
+type factory struct {
+	streams *Streams
+	docker  dockerFlags
+	project projectFlags
 }
 
 // newECSCmd is the "ecs" command. The compose flags may come before the

@@ -19,6 +19,8 @@ type Streams struct {
 	OutTerminal bool
 	ErrTerminal bool
 	Width       int
+	// InTerminal is true when In is a terminal, so that a command may ask.
+	InTerminal bool
 }
 
 // SystemStreams are the process's standard streams.
@@ -29,6 +31,7 @@ func SystemStreams() *Streams {
 		Err:         os.Stderr,
 		OutTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		InTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
 	}
 	if s.ErrTerminal {
 		s.Width, _, _ = term.GetSize(int(os.Stderr.Fd()))

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
+	"github.com/docker-ecs/docker-ecs/internal/awsapi"
 	"github.com/docker-ecs/docker-ecs/internal/convert"
 	"github.com/docker-ecs/docker-ecs/internal/load"
 	"github.com/docker-ecs/docker-ecs/internal/progress"
@@ -13,16 +14,18 @@ import (
 
 // upOptions are the options of docker ecs up.
 type upOptions struct {
-	streams    *Streams
-	project    load.Options
+	streams *Streams
+	project load.Options
+	// aws is the AWS account of the docker context in use.
+	aws        awsapi.Target
 	detach     bool
 	dryRun     bool
 	keepFailed bool
 	progress   string
 }
 
-func newUpCmd(streams *Streams, project *projectFlags, runF func(context.Context, *upOptions) error) *cobra.Command {
-	opts := &upOptions{streams: streams}
+func newUpCmd(f *factory, runF func(context.Context, *upOptions) error) *cobra.Command {
+	opts := &upOptions{streams: f.streams}
 	cmd := &cobra.Command{
 		Use:   "up [OPTIONS]",
 		Short: "Deploy the project, or update it, and wait until its services are stable",
@@ -31,7 +34,12 @@ first time, update it through a change set afterwards. Ctrl-C stops waiting,
 never the deployment.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.project = project.options()
+			opts.project = f.project.options()
+			target, err := f.awsTarget()
+			if err != nil {
+				return err
+			}
+			opts.aws = target
 			if err := progress.CheckMode(opts.progress); err != nil {
 				return usageError(cmd, err)
 			}
@@ -45,7 +53,7 @@ never the deployment.`,
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "Show what the deployment would change, and change nothing")
 	cmd.Flags().BoolVar(&opts.keepFailed, "keep-failed", false, "Keep what a failed first deployment created, for inspection, instead of rolling it back")
 	progressFlag(cmd.Flags(), &opts.progress)
-	project.install(cmd.Flags(), true)
+	f.project.install(cmd.Flags(), true)
 	return cmd
 }
 
@@ -59,7 +67,7 @@ func upRun(ctx context.Context, opts *upOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := newDeployer(ctx)
+	d, err := newDeployer(ctx, opts.aws)
 	if err != nil {
 		return err
 	}
