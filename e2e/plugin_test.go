@@ -91,6 +91,14 @@ func TestConfigFlagFindsThePlugin(t *testing.T) {
 		t.Fatal("docker found the plugin in an empty DOCKER_CONFIG")
 	}
 	d.ok("--config", other, "ecs", "version")
+	// --config also chooses the context store.
+	d.ok("--config", other, "ecs", "context", "create", "ci", "--from-env")
+	if ls := d.ok("--config", other, "context", "ls").stdout; !strings.Contains(ls, "ci ") {
+		t.Errorf("the context is not in %s:\n%s", other, ls)
+	}
+	if _, err := os.Stat(filepath.Join(other, "contexts", "meta")); err != nil {
+		t.Errorf("no context store in %s: %v", other, err)
+	}
 }
 
 // TestConvertToFile: compose.yaml of the current directory, JSON written to
