@@ -18,6 +18,18 @@ type Project struct {
 	// VPC is the ID of the VPC to deploy into (x-aws-vpc); empty for the
 	// account's default VPC.
 	VPC string
+	// Subnets are the subnets the tasks run in (x-aws-subnets); empty for
+	// the VPC's public subnets, or its private ones when Private.
+	Subnets []string
+	// Private tasks have no public IP address (x-aws-private): they reach
+	// the internet, if at all, through a NAT or VPC endpoints.
+	Private bool
+	// Cluster is an existing ECS cluster (x-aws-cluster), by name or ARN;
+	// empty when the stack makes one.
+	Cluster string
+	// Overlay is a CloudFormation fragment merged over the template
+	// (x-aws-cloudformation).
+	Overlay map[string]any
 	// Services are sorted by name.
 	Services []*Service
 	// Networks are sorted by name; only the networks some service uses.
@@ -31,6 +43,9 @@ type Network struct {
 	Name string
 	// ID is the CloudFormation-safe form of Name, unique in the project.
 	ID string
+	// External is the ID of the user's security group an external network
+	// names; the stack neither makes nor changes it.
+	External string
 }
 
 // Service is a compose service: one ECS service running one container.
@@ -81,12 +96,53 @@ type Service struct {
 	Ports []Port
 	// ExposedPorts are container ports declared only for other services.
 	ExposedPorts []Port
+	// TaskRole is what the containers may do in AWS; nil for nothing.
+	TaskRole *TaskRole
+	// PullCredentials is the ARN of the Secrets Manager secret that holds
+	// the registry credentials of a private image (x-aws-pull_credentials).
+	PullCredentials string
+	// Exec enables ECS Exec (x-aws-exec).
+	Exec bool
+	// Capacity is the Fargate capacity provider strategy (x-aws-capacity);
+	// nil for on-demand Fargate.
+	Capacity []Capacity
+	// Autoscaling is nil for a fixed number of tasks.
+	Autoscaling *Autoscaling
+	// HealthCheckPath is what an Application Load Balancer requests to
+	// check the service's targets.
+	HealthCheckPath string
 	// DrainSeconds is how long the load balancer lets a stopping task
 	// finish its requests.
 	DrainSeconds int
 	// GraceSeconds is how long ECS ignores the load balancer's health
 	// checks of a new task.
 	GraceSeconds int
+}
+
+// TaskRole is the IAM role of a service's tasks.
+type TaskRole struct {
+	// Policy is an inline policy document (x-aws-role), nil for none.
+	Policy map[string]any
+	// ManagedPolicies are ARNs of managed policies (x-aws-policies).
+	ManagedPolicies []string
+}
+
+// Capacity is one Fargate capacity provider and its weight.
+type Capacity struct {
+	// Provider is FARGATE or FARGATE_SPOT.
+	Provider string
+	Weight   int
+}
+
+// Autoscaling is target tracking of one metric between Min and Max tasks.
+type Autoscaling struct {
+	Min, Max int
+	// Metric is cpu, memory (average utilisation, in percent) or requests
+	// (per target and minute, on an Application Load Balancer).
+	Metric string
+	Target int
+	// Cooldowns are in seconds.
+	ScaleInCooldown, ScaleOutCooldown int
 }
 
 // EnvVar is an environment variable.
@@ -118,8 +174,18 @@ type Port struct {
 
 // LoadBalancer is the project's load balancer.
 type LoadBalancer struct {
-	// Type is "application" when every listener speaks HTTP, else "network".
+	// Type is "application" when every listener speaks HTTP(S), else
+	// "network".
 	Type string
+	// Existing names a load balancer the user has (x-aws-loadbalancer), by
+	// name or ARN; empty when the stack makes one.
+	Existing string
+	// Internal load balancers are reachable from the VPC only
+	// (x-aws-loadbalancer_internal).
+	Internal bool
+	// Certificate is the ARN of the ACM certificate of the HTTPS listeners
+	// (x-aws-certificate).
+	Certificate string
 	// Listeners are sorted by port.
 	Listeners []Listener
 }
@@ -127,9 +193,12 @@ type LoadBalancer struct {
 // Listener is a published port.
 type Listener struct {
 	Port int
-	// Protocol is HTTP for an application load balancer, TCP or UDP for a
-	// network load balancer.
+	// Protocol is HTTP or HTTPS for an application load balancer, TCP or
+	// UDP for a network load balancer.
 	Protocol string
+	// RedirectToHTTPS answers every request with a redirection to port 443
+	// instead of forwarding it.
+	RedirectToHTTPS bool
 	// Service receives the traffic on Target.
 	Service string
 	Target  Port

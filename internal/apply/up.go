@@ -47,20 +47,15 @@ func (d *Deployer) Up(ctx context.Context, p *app.Project, tpl *cfn.Template, o 
 	if _, err := d.AWS.Identity(ctx); err != nil {
 		return err
 	}
-	vpc, subnets, err := d.network(ctx, p)
-	if err != nil {
-		return err
-	}
-	params := []types.Parameter{
-		{ParameterKey: aws.String(convert.VPCParameter), ParameterValue: aws.String(vpc)},
-		{ParameterKey: aws.String(convert.SubnetsParameter), ParameterValue: aws.String(strings.Join(subnets, ","))},
-	}
-	op := &operation{d: d, project: p.Name, body: body, params: params, o: o}
-
 	stack, err := d.stack(ctx, p.Name)
 	if err != nil {
 		return err
 	}
+	params, err := d.parameters(ctx, p, stack)
+	if err != nil {
+		return err
+	}
+	op := &operation{d: d, project: p.Name, body: body, params: params, o: o}
 	switch {
 	case stack == nil:
 	case busy(stack.StackStatus):

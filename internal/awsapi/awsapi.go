@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
@@ -39,6 +40,7 @@ type Clients struct {
 	EC2            *ec2.Client
 	ECS            *ecs.Client
 	Logs           *cloudwatchlogs.Client
+	ELB            *elasticloadbalancingv2.Client
 	STS            *sts.Client
 }
 
@@ -85,6 +87,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		EC2:            ec2.NewFromConfig(cfg),
 		ECS:            ecs.NewFromConfig(cfg),
 		Logs:           cloudwatchlogs.NewFromConfig(cfg),
+		ELB:            elasticloadbalancingv2.NewFromConfig(cfg),
 		STS:            sts.NewFromConfig(cfg),
 	}, nil
 }

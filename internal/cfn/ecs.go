@@ -2,8 +2,9 @@ package cfn
 
 // Cluster is AWS::ECS::Cluster.
 type Cluster struct {
-	ClusterName any   `json:"ClusterName,omitempty"`
-	Tags        []Tag `json:"Tags,omitempty"`
+	ClusterName       any      `json:"ClusterName,omitempty"`
+	CapacityProviders []string `json:"CapacityProviders,omitempty"`
+	Tags              []Tag    `json:"Tags,omitempty"`
 }
 
 // ResourceType implements Properties.
@@ -34,24 +35,31 @@ type RuntimePlatform struct {
 
 // ContainerDefinition is one container of a task definition.
 type ContainerDefinition struct {
-	Name                   string            `json:"Name"`
-	Image                  string            `json:"Image"`
-	Essential              bool              `json:"Essential"`
-	EntryPoint             []string          `json:"EntryPoint,omitempty"`
-	Command                []string          `json:"Command,omitempty"`
-	WorkingDirectory       string            `json:"WorkingDirectory,omitempty"`
-	User                   string            `json:"User,omitempty"`
-	Environment            []KeyValuePair    `json:"Environment,omitempty"`
-	PortMappings           []PortMapping     `json:"PortMappings,omitempty"`
-	HealthCheck            *HealthCheck      `json:"HealthCheck,omitempty"`
-	StopTimeout            int               `json:"StopTimeout,omitempty"`
-	ReadonlyRootFilesystem bool              `json:"ReadonlyRootFilesystem,omitempty"`
-	LinuxParameters        *LinuxParameters  `json:"LinuxParameters,omitempty"`
-	Ulimits                []Ulimit          `json:"Ulimits,omitempty"`
-	DockerLabels           map[string]string `json:"DockerLabels,omitempty"`
-	Memory                 int               `json:"Memory,omitempty"`
-	MemoryReservation      int               `json:"MemoryReservation,omitempty"`
-	LogConfiguration       *LogConfiguration `json:"LogConfiguration,omitempty"`
+	Name                   string                 `json:"Name"`
+	Image                  string                 `json:"Image"`
+	Essential              bool                   `json:"Essential"`
+	EntryPoint             []string               `json:"EntryPoint,omitempty"`
+	Command                []string               `json:"Command,omitempty"`
+	WorkingDirectory       string                 `json:"WorkingDirectory,omitempty"`
+	User                   string                 `json:"User,omitempty"`
+	Environment            []KeyValuePair         `json:"Environment,omitempty"`
+	PortMappings           []PortMapping          `json:"PortMappings,omitempty"`
+	HealthCheck            *HealthCheck           `json:"HealthCheck,omitempty"`
+	StopTimeout            int                    `json:"StopTimeout,omitempty"`
+	ReadonlyRootFilesystem bool                   `json:"ReadonlyRootFilesystem,omitempty"`
+	LinuxParameters        *LinuxParameters       `json:"LinuxParameters,omitempty"`
+	Ulimits                []Ulimit               `json:"Ulimits,omitempty"`
+	DockerLabels           map[string]string      `json:"DockerLabels,omitempty"`
+	Memory                 int                    `json:"Memory,omitempty"`
+	MemoryReservation      int                    `json:"MemoryReservation,omitempty"`
+	LogConfiguration       *LogConfiguration      `json:"LogConfiguration,omitempty"`
+	RepositoryCredentials  *RepositoryCredentials `json:"RepositoryCredentials,omitempty"`
+}
+
+// RepositoryCredentials names the secret that holds the credentials of a
+// private registry.
+type RepositoryCredentials struct {
+	CredentialsParameter string `json:"CredentialsParameter"`
 }
 
 // KeyValuePair is an environment variable of a container.
@@ -103,10 +111,14 @@ type LogConfiguration struct {
 
 // Service is AWS::ECS::Service.
 type Service struct {
-	Cluster                       any                      `json:"Cluster"`
-	TaskDefinition                any                      `json:"TaskDefinition"`
-	DesiredCount                  int                      `json:"DesiredCount"`
+	Cluster        any `json:"Cluster"`
+	TaskDefinition any `json:"TaskDefinition"`
+	// DesiredCount is nil when autoscaling decides it: an update would
+	// otherwise reset the count autoscaling set.
+	DesiredCount                  *int                     `json:"DesiredCount,omitempty"`
 	LaunchType                    string                   `json:"LaunchType,omitempty"`
+	CapacityProviderStrategy      []CapacityProviderItem   `json:"CapacityProviderStrategy,omitempty"`
+	EnableExecuteCommand          bool                     `json:"EnableExecuteCommand,omitempty"`
 	PlatformVersion               string                   `json:"PlatformVersion,omitempty"`
 	NetworkConfiguration          *NetworkConfiguration    `json:"NetworkConfiguration,omitempty"`
 	DeploymentConfiguration       *DeploymentConfiguration `json:"DeploymentConfiguration,omitempty"`
@@ -120,6 +132,12 @@ type Service struct {
 
 // ResourceType implements Properties.
 func (Service) ResourceType() string { return "AWS::ECS::Service" }
+
+// CapacityProviderItem is a capacity provider of a service and its weight.
+type CapacityProviderItem struct {
+	CapacityProvider string `json:"CapacityProvider"`
+	Weight           int    `json:"Weight"`
+}
 
 // NetworkConfiguration is the awsvpc network of a service's tasks.
 type NetworkConfiguration struct {

@@ -47,10 +47,17 @@ type Matcher struct {
 // Listener is AWS::ElasticLoadBalancingV2::Listener. It has no Tags: the
 // linter's schemas predate them.
 type Listener struct {
-	LoadBalancerArn any      `json:"LoadBalancerArn"`
-	Port            int      `json:"Port"`
-	Protocol        string   `json:"Protocol"`
-	DefaultActions  []Action `json:"DefaultActions"`
+	LoadBalancerArn any           `json:"LoadBalancerArn"`
+	Port            int           `json:"Port"`
+	Protocol        string        `json:"Protocol"`
+	Certificates    []Certificate `json:"Certificates,omitempty"`
+	SslPolicy       string        `json:"SslPolicy,omitempty"`
+	DefaultActions  []Action      `json:"DefaultActions"`
+}
+
+// Certificate is the ACM certificate of an HTTPS listener.
+type Certificate struct {
+	CertificateArn string `json:"CertificateArn"`
 }
 
 // ResourceType implements Properties.
@@ -58,6 +65,14 @@ func (Listener) ResourceType() string { return "AWS::ElasticLoadBalancingV2::Lis
 
 // Action is what a listener does with a request.
 type Action struct {
-	Type           string `json:"Type"`
-	TargetGroupArn any    `json:"TargetGroupArn,omitempty"`
+	Type           string          `json:"Type"`
+	TargetGroupArn any             `json:"TargetGroupArn,omitempty"`
+	RedirectConfig *RedirectConfig `json:"RedirectConfig,omitempty"`
+}
+
+// RedirectConfig sends a client elsewhere.
+type RedirectConfig struct {
+	Protocol   string `json:"Protocol"`
+	Port       string `json:"Port"`
+	StatusCode string `json:"StatusCode"`
 }

@@ -3,6 +3,7 @@ package cfn
 // Role is AWS::IAM::Role.
 type Role struct {
 	AssumeRolePolicyDocument PolicyDocument `json:"AssumeRolePolicyDocument"`
+	ManagedPolicyArns        []string       `json:"ManagedPolicyArns,omitempty"`
 	Policies                 []Policy       `json:"Policies,omitempty"`
 	Tags                     []Tag          `json:"Tags,omitempty"`
 }
@@ -12,8 +13,9 @@ func (Role) ResourceType() string { return "AWS::IAM::Role" }
 
 // Policy is an inline policy of a role.
 type Policy struct {
-	PolicyName     string         `json:"PolicyName"`
-	PolicyDocument PolicyDocument `json:"PolicyDocument"`
+	PolicyName string `json:"PolicyName"`
+	// PolicyDocument is a PolicyDocument, or a user's document as written.
+	PolicyDocument any `json:"PolicyDocument"`
 }
 
 // PolicyDocument is an IAM policy.
@@ -31,4 +33,5 @@ type Statement struct {
 	Principal map[string]any `json:"Principal,omitempty"`
 	Action    []string       `json:"Action"`
 	Resource  []any          `json:"Resource,omitempty"`
+	Condition map[string]any `json:"Condition,omitempty"`
 }

@@ -15,6 +15,15 @@ func GetAtt(logicalID, attribute string) Fn {
 // Sub substitutes ${Name} references in a string.
 func Sub(format string) Fn { return Fn{"Fn::Sub": format} }
 
+// Join joins values with a separator.
+func Join(sep string, values ...any) Fn { return Fn{"Fn::Join": []any{sep, values}} }
+
+// Select picks the index-th item of a list.
+func Select(index int, list any) Fn { return Fn{"Fn::Select": []any{index, list}} }
+
+// Split splits a string at each separator.
+func Split(sep string, s any) Fn { return Fn{"Fn::Split": []any{sep, s}} }
+
 // Pseudo parameters.
 const (
 	AccountID = "AWS::AccountId"

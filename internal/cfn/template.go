@@ -21,6 +21,8 @@ type Template struct {
 	Parameters               map[string]Parameter `json:"Parameters,omitempty"`
 	Resources                map[string]Resource  `json:"Resources"`
 	Outputs                  map[string]Output    `json:"Outputs,omitempty"`
+	// overlay is a fragment merged over the rendered template.
+	overlay map[string]any
 }
 
 // Parameter is a template parameter.
@@ -94,5 +96,18 @@ func (t *Template) encode(indent string) ([]byte, error) {
 	if err := enc.Encode(t); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if t.overlay == nil {
+		return out, nil
+	}
+	doc, err := parse(out)
+	if err != nil {
+		return nil, err
+	}
+	if err := merge(doc, t.overlay); err != nil {
+		return nil, err
+	}
+	var merged bytes.Buffer
+	writeJSON(&merged, doc, indent, "")
+	return merged.Bytes(), nil
 }

@@ -32,10 +32,14 @@ func (t *Template) YAML() ([]byte, error) {
 // value is a JSON value with its mapping keys in document order.
 type value struct {
 	scalar string // the YAML form of a scalar
-	isMap  bool
-	isList bool
-	keys   []string
-	items  []*value
+	// text is a scalar as JSON has it: a string's text, or the literal of
+	// a number, boolean or null.
+	text     string
+	isString bool
+	isMap    bool
+	isList   bool
+	keys     []string
+	items    []*value
 }
 
 func read(dec *json.Decoder) (*value, error) {
@@ -65,16 +69,16 @@ func read(dec *json.Decoder) (*value, error) {
 		}
 		return v, nil
 	case string:
-		return &value{scalar: quote(tok)}, nil
+		return &value{scalar: quote(tok), text: tok, isString: true}, nil
 	case json.Number:
-		return &value{scalar: tok.String()}, nil
+		return &value{scalar: tok.String(), text: tok.String()}, nil
 	case bool:
 		if tok {
-			return &value{scalar: "true"}, nil
+			return &value{scalar: "true", text: "true"}, nil
 		}
-		return &value{scalar: "false"}, nil
+		return &value{scalar: "false", text: "false"}, nil
 	case nil:
-		return &value{scalar: "null"}, nil
+		return &value{scalar: "null", text: "null"}, nil
 	}
 	return nil, errors.New("unexpected JSON token")
 }
@@ -116,8 +120,7 @@ func writeBlock(buf *bytes.Buffer, v *value, indent int, inline bool) {
 		case item.isMap && len(item.keys) > 0:
 			writeBlock(buf, item, indent+2, true)
 		case item.isList && len(item.items) > 0:
-			buf.WriteByte('\n')
-			writeBlock(buf, item, indent+2, false)
+			writeBlock(buf, item, indent+2, true)
 		case item.isMap:
 			buf.WriteString("{}\n")
 		case item.isList:

@@ -3,6 +3,7 @@ package cfn
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v4"
@@ -85,5 +86,74 @@ func TestYAMLIsTheJSONDocument(t *testing.T) {
 	_ = json.Unmarshal(b, &normal)
 	if !reflect.DeepEqual(fromJSON, normal) {
 		t.Errorf("the YAML is another document:\n%s\nJSON:\n%s", y, j)
+	}
+}
+
+// TestOverlay: a fragment merges key by key, replaces lists and scalars,
+// removes with null, keeps the template's order, and may not add a
+// resource.
+func TestOverlay(t *testing.T) {
+	tpl := New("d")
+	if err := tpl.Add("Group", &SecurityGroup{GroupDescription: "g", Tags: []Tag{{Key: "a", Value: "b"}}}); err != nil {
+		t.Fatal(err)
+	}
+	tpl.Outputs["O"] = Output{Value: "v"}
+	if err := tpl.SetOverlay(map[string]any{"Resources": map[string]any{"Nope": map[string]any{}}}); err == nil || !strings.Contains(err.Error(), "Resources.Nope: the template has no such resource; it has Group") {
+		t.Fatalf("got %v", err)
+	}
+	err := tpl.SetOverlay(map[string]any{
+		"Resources": map[string]any{"Group": map[string]any{
+			"DeletionPolicy": "Retain",
+			"Properties": map[string]any{
+				"GroupDescription": "changed <&>",
+				"Tags":             []any{map[string]any{"Key": "x", "Value": "y"}},
+				"VpcId":            "vpc-1",
+			},
+		}},
+		"Outputs": map[string]any{"O": nil, "New": map[string]any{"Value": 1}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := tpl.CompactJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"AWSTemplateFormatVersion":"2010-09-09","Description":"d","Resources":{"Group":{"Type":"AWS::EC2::SecurityGroup","Properties":{"GroupDescription":"changed <&>","Tags":[{"Key":"x","Value":"y"}],"VpcId":"vpc-1"},"DeletionPolicy":"Retain"}},"Outputs":{"New":{"Value":1}}}`
+	if string(j) != want {
+		t.Errorf("got  %s\nwant %s", j, want)
+	}
+	indented, _ := tpl.JSON()
+	var a, b any
+	if json.Unmarshal(indented, &a) != nil || json.Unmarshal(j, &b) != nil || !reflect.DeepEqual(a, b) {
+		t.Errorf("the indented JSON is another document:\n%s", indented)
+	}
+	if y, err := tpl.YAML(); err != nil || !strings.Contains(string(y), "DeletionPolicy: Retain") {
+		t.Errorf("YAML: %v\n%s", err, y)
+	}
+}
+
+func TestYAMLNestedLists(t *testing.T) {
+	tpl := New("d")
+	tpl.Outputs["O"] = Output{Value: Join("/", "service", Ref("Cluster"), []any{}, []any{"a", []any{"b"}})}
+	y, err := tpl.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `    Value:
+      Fn::Join:
+        - /
+        - - service
+          - Ref: Cluster
+          - []
+          - - a
+            - - b
+`
+	if !strings.Contains(string(y), want) {
+		t.Errorf("got:\n%s", y)
+	}
+	var doc any
+	if err := yaml.Unmarshal(y, &doc); err != nil {
+		t.Fatal(err)
 	}
 }

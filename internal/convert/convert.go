@@ -6,6 +6,7 @@ package convert
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/docker-ecs/docker-ecs/internal/app"
 	"github.com/docker-ecs/docker-ecs/internal/cfn"
@@ -15,6 +16,13 @@ import (
 const (
 	VPCParameter     = "VpcId"
 	SubnetsParameter = "Subnets"
+	// LoadBalancerSubnetsParameter are the subnets of the load balancer the
+	// stack makes: public ones, unless it is internal.
+	LoadBalancerSubnetsParameter = "LoadBalancerSubnets"
+	// The load balancer the project names (x-aws-loadbalancer).
+	LoadBalancerARNParameter   = "LoadBalancerArn"
+	LoadBalancerDNSParameter   = "LoadBalancerDNSName"
+	LoadBalancerGroupParameter = "LoadBalancerSecurityGroup"
 )
 
 // Tag keys put on every taggable resource, with the same meaning as the
@@ -45,6 +53,9 @@ const (
 	discoverySuffix      = "ServiceDiscovery"
 	taskGroupSuffix      = "TaskSecurityGroup"
 	targetGroupSuffix    = "TargetGroup"
+	taskRoleSuffix       = "TaskRole"
+	scalableTargetSuffix = "ScalableTarget"
+	scalingPolicySuffix  = "ScalingPolicy"
 	networkSuffix        = "Network"
 	networkIngressSuffix = "NetworkIngress"
 )
@@ -55,13 +66,13 @@ func Template(p *app.Project) (*cfn.Template, error) {
 		p:        p,
 		t:        cfn.New(fmt.Sprintf("docker ecs: the compose project %s on Amazon ECS", p.Name)),
 		services: map[string]*app.Service{},
-		networks: map[string]string{},
+		networks: map[string]*app.Network{},
 	}
 	for _, s := range p.Services {
 		c.services[s.Name] = s
 	}
 	for _, n := range p.Networks {
-		c.networks[n.Name] = n.ID
+		c.networks[n.Name] = n
 	}
 	c.t.Parameters[VPCParameter] = cfn.Parameter{
 		Type:        "AWS::EC2::VPC::Id",
@@ -69,7 +80,7 @@ func Template(p *app.Project) (*cfn.Template, error) {
 	}
 	c.t.Parameters[SubnetsParameter] = cfn.Parameter{
 		Type:        "List<AWS::EC2::Subnet::Id>",
-		Description: "The subnets of the VPC that the tasks and the load balancer use, in two Availability Zones or more",
+		Description: "The subnets of the VPC that the tasks run in",
 	}
 	c.project()
 	for _, n := range p.Networks {
@@ -80,6 +91,11 @@ func Template(p *app.Project) (*cfn.Template, error) {
 	}
 	for _, s := range p.Services {
 		c.service(s)
+	}
+	if p.Overlay != nil && c.err == nil {
+		if err := c.t.SetOverlay(p.Overlay); err != nil {
+			return nil, fmt.Errorf("x-aws-cloudformation.%w", err)
+		}
 	}
 	if c.err != nil {
 		return nil, c.err
@@ -93,7 +109,7 @@ type converter struct {
 	p        *app.Project
 	t        *cfn.Template
 	services map[string]*app.Service
-	networks map[string]string // compose name → ID
+	networks map[string]*app.Network
 	err      error
 }
 
@@ -118,10 +134,18 @@ func (c *converter) serviceTags(s *app.Service) []cfn.Tag {
 	return []cfn.Tag{{Key: ProjectTag, Value: c.p.Name}, {Key: ServiceTag, Value: s.Name}}
 }
 
-// project adds the resources every service shares: the cluster, the log
-// group and the private DNS namespace.
+// project adds the resources every service shares: the cluster (unless
+// the project names one), the log group and the private DNS namespace.
 func (c *converter) project() {
-	c.add(clusterID, &cfn.Cluster{Tags: c.projectTags()})
+	if c.p.Cluster == "" {
+		cluster := &cfn.Cluster{Tags: c.projectTags()}
+		for _, s := range c.p.Services {
+			if len(s.Capacity) > 0 {
+				cluster.CapacityProviders = []string{"FARGATE", "FARGATE_SPOT"}
+			}
+		}
+		c.add(clusterID, cluster)
+	}
 	c.add(logGroupID, &cfn.LogGroup{
 		LogGroupName:    LogGroupName(c.p.Name),
 		RetentionInDays: c.p.LogRetentionDays,
@@ -141,9 +165,38 @@ func LogGroupName(project string) string {
 	return "/docker-ecs/" + project
 }
 
+// cluster refers to the project's cluster.
+func (c *converter) cluster() any {
+	if c.p.Cluster != "" {
+		return c.p.Cluster
+	}
+	return cfn.Ref(clusterID)
+}
+
+// clusterName is the name of the project's cluster, where an ARN would not
+// do.
+func (c *converter) clusterName() any {
+	if c.p.Cluster != "" {
+		return c.p.Cluster[strings.LastIndex(c.p.Cluster, "/")+1:]
+	}
+	return cfn.Ref(clusterID)
+}
+
+// networkGroup refers to the security group of a network.
+func networkGroup(n *app.Network) any {
+	if n.External != "" {
+		return n.External
+	}
+	return cfn.GetAtt(n.ID+networkSuffix, "GroupId")
+}
+
 // network adds a security group whose members can reach each other on
-// every port: a compose network.
+// every port: a compose network. An external network is a group the user
+// has, which the stack leaves alone.
 func (c *converter) network(n *app.Network) {
+	if n.External != "" {
+		return
+	}
 	id := n.ID + networkSuffix
 	c.add(id, &cfn.SecurityGroup{
 		GroupDescription: fmt.Sprintf("%s network %s", c.p.Name, n.Name),

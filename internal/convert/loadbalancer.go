@@ -17,44 +17,61 @@ const (
 	healthyCount    = 2
 	unhealthyCount  = 3
 	healthyHTTPCode = "200-399"
-	healthCheckPath = "/"
 )
 
-// loadBalancer adds the project's load balancer, its security group and a
-// listener per published port. The target groups belong to the services.
-func (c *converter) loadBalancer(lb *app.LoadBalancer) {
-	group := &cfn.SecurityGroup{
-		GroupDescription: fmt.Sprintf("%s load balancer", c.p.Name),
-		VpcId:            cfn.Ref(VPCParameter),
-		Tags:             c.projectTags(),
-	}
-	for _, l := range lb.Listeners {
-		group.SecurityGroupIngress = append(group.SecurityGroupIngress, cfn.SecurityGroupRule{
-			IpProtocol:  l.Target.Protocol,
-			FromPort:    &l.Port,
-			ToPort:      &l.Port,
-			CidrIp:      "0.0.0.0/0",
-			Description: fmt.Sprintf("%s port %d", l.Service, l.Port),
-		})
-	}
-	c.add(lbGroupID, group)
+// sslPolicy is the TLS policy of HTTPS listeners: TLS 1.3, and 1.2 for
+// older clients, as AWS recommends.
+const sslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
-	balancer := &cfn.LoadBalancer{
-		Type:           lb.Type,
-		Scheme:         "internet-facing",
-		Subnets:        cfn.Ref(SubnetsParameter),
-		SecurityGroups: []any{cfn.GetAtt(lbGroupID, "GroupId")},
-		Tags:           c.projectTags(),
+// loadBalancer adds the project's load balancer, its security group and a
+// listener per published port; or, when the project names a load
+// balancer it has, only the listeners. The target groups belong to the
+// services.
+func (c *converter) loadBalancer(lb *app.LoadBalancer) {
+	if lb.Existing != "" {
+		c.t.Parameters[LoadBalancerARNParameter] = cfn.Parameter{Type: "String", Description: "The ARN of the load balancer " + lb.Existing}
+		c.t.Parameters[LoadBalancerDNSParameter] = cfn.Parameter{Type: "String", Description: "The DNS name of the load balancer " + lb.Existing}
+		c.t.Parameters[LoadBalancerGroupParameter] = cfn.Parameter{Type: "AWS::EC2::SecurityGroup::Id", Description: "The security group of the load balancer " + lb.Existing}
+	} else {
+		c.t.Parameters[LoadBalancerSubnetsParameter] = cfn.Parameter{
+			Type:        "List<AWS::EC2::Subnet::Id>",
+			Description: "The subnets of the load balancer, in two Availability Zones or more",
+		}
+		group := &cfn.SecurityGroup{
+			GroupDescription: fmt.Sprintf("%s load balancer", c.p.Name),
+			VpcId:            cfn.Ref(VPCParameter),
+			Tags:             c.projectTags(),
+		}
+		for _, l := range lb.Listeners {
+			group.SecurityGroupIngress = append(group.SecurityGroupIngress, cfn.SecurityGroupRule{
+				IpProtocol:  l.Target.Protocol,
+				FromPort:    &l.Port,
+				ToPort:      &l.Port,
+				CidrIp:      "0.0.0.0/0",
+				Description: fmt.Sprintf("%s port %d", l.Service, l.Port),
+			})
+		}
+		c.add(lbGroupID, group)
+		balancer := &cfn.LoadBalancer{
+			Type:           lb.Type,
+			Scheme:         "internet-facing",
+			Subnets:        cfn.Ref(LoadBalancerSubnetsParameter),
+			SecurityGroups: []any{cfn.GetAtt(lbGroupID, "GroupId")},
+			Tags:           c.projectTags(),
+		}
+		if lb.Internal {
+			balancer.Scheme = "internal"
+		}
+		if lb.Type == "network" {
+			// Every load balancer node reaches the tasks of every zone, so
+			// that a zone without a task still answers.
+			balancer.LoadBalancerAttributes = []cfn.Attribute{{Key: "load_balancing.cross_zone.enabled", Value: "true"}}
+		}
+		c.add(loadBalancerID, balancer)
 	}
-	if lb.Type == "network" {
-		// Every load balancer node reaches the tasks of every zone, so that
-		// a zone without a task still answers.
-		balancer.LoadBalancerAttributes = []cfn.Attribute{{Key: "load_balancing.cross_zone.enabled", Value: "true"}}
-	}
-	c.add(loadBalancerID, balancer)
 	c.t.Outputs["LoadBalancerDNS"] = cfn.Output{
 		Description: "The DNS name of the load balancer",
-		Value:       cfn.GetAtt(loadBalancerID, "DNSName"),
+		Value:       c.loadBalancerDNS(),
 	}
 
 	for _, l := range lb.Listeners {
@@ -63,24 +80,70 @@ func (c *converter) loadBalancer(lb *app.LoadBalancer) {
 			c.fail(fmt.Errorf("the listener on port %d forwards to %q, which is not a service of the project", l.Port, l.Service))
 			continue
 		}
-		c.add(listenerID(l), &cfn.Listener{
-			LoadBalancerArn: cfn.Ref(loadBalancerID),
+		listener := &cfn.Listener{
+			LoadBalancerArn: c.loadBalancerARN(),
 			Port:            l.Port,
 			Protocol:        l.Protocol,
 			DefaultActions:  []cfn.Action{{Type: "forward", TargetGroupArn: cfn.Ref(targetGroupID(s, l.Target))}},
-		})
-		endpoint := fmt.Sprintf("${%s.DNSName}:%d", loadBalancerID, l.Port)
-		switch {
-		case l.Protocol == "HTTP" && l.Port == 80:
-			endpoint = fmt.Sprintf("http://${%s.DNSName}", loadBalancerID)
-		case l.Protocol == "HTTP":
-			endpoint = "http://" + endpoint
 		}
+		if l.Protocol == "HTTPS" {
+			listener.Certificates = []cfn.Certificate{{CertificateArn: lb.Certificate}}
+			listener.SslPolicy = sslPolicy
+		}
+		if l.RedirectToHTTPS {
+			listener.DefaultActions = []cfn.Action{{Type: "redirect", RedirectConfig: &cfn.RedirectConfig{Protocol: "HTTPS", Port: "443", StatusCode: "HTTP_301"}}}
+		}
+		c.add(listenerID(l), listener)
 		c.t.Outputs[fmt.Sprintf("Port%dEndpoint", l.Port)] = cfn.Output{
 			Description: Endpoint{Service: l.Service, Port: l.Port, Protocol: l.Target.Protocol, Target: l.Target.Number}.String(),
-			Value:       cfn.Sub(endpoint),
+			Value:       c.endpoint(l),
 		}
 	}
+}
+
+// endpoint is where a listener answers: a URL for HTTP and HTTPS, the
+// load balancer's name and the port otherwise.
+func (c *converter) endpoint(l app.Listener) any {
+	host := fmt.Sprintf("${%s.DNSName}", loadBalancerID)
+	if c.p.LoadBalancer.Existing != "" {
+		host = "${" + LoadBalancerDNSParameter + "}"
+	}
+	switch {
+	case l.Protocol == "HTTP" && l.Port == 80, l.Protocol == "HTTPS" && l.Port == 443:
+		return cfn.Sub(strings.ToLower(l.Protocol) + "://" + host)
+	case l.Protocol == "HTTP" || l.Protocol == "HTTPS":
+		return cfn.Sub(fmt.Sprintf("%s://%s:%d", strings.ToLower(l.Protocol), host, l.Port))
+	}
+	return cfn.Sub(fmt.Sprintf("%s:%d", host, l.Port))
+}
+
+func (c *converter) loadBalancerARN() any {
+	if c.p.LoadBalancer.Existing != "" {
+		return cfn.Ref(LoadBalancerARNParameter)
+	}
+	return cfn.Ref(loadBalancerID)
+}
+
+func (c *converter) loadBalancerDNS() any {
+	if c.p.LoadBalancer.Existing != "" {
+		return cfn.Ref(LoadBalancerDNSParameter)
+	}
+	return cfn.GetAtt(loadBalancerID, "DNSName")
+}
+
+func (c *converter) loadBalancerGroup() any {
+	if c.p.LoadBalancer.Existing != "" {
+		return cfn.Ref(LoadBalancerGroupParameter)
+	}
+	return cfn.GetAtt(lbGroupID, "GroupId")
+}
+
+// loadBalancerFullName is app/NAME/ID, the end of the load balancer's ARN.
+func (c *converter) loadBalancerFullName() any {
+	if c.p.LoadBalancer.Existing != "" {
+		return cfn.Select(1, cfn.Split(":loadbalancer/", cfn.Ref(LoadBalancerARNParameter)))
+	}
+	return cfn.GetAtt(loadBalancerID, "LoadBalancerFullName")
 }
 
 // listenerID names a listener after its port, which no suffix of another
@@ -118,7 +181,7 @@ func (c *converter) targetGroup(s *app.Service, p app.Port) *cfn.TargetGroup {
 	if c.p.LoadBalancer.Type == "application" {
 		tg.Protocol = "HTTP"
 		tg.HealthCheckProtocol = "HTTP"
-		tg.HealthCheckPath = healthCheckPath
+		tg.HealthCheckPath = s.HealthCheckPath
 		tg.Matcher = &cfn.Matcher{HttpCode: healthyHTTPCode}
 	}
 	return tg
@@ -137,7 +200,7 @@ func (c *converter) taskSecurityGroup(s *app.Service) *cfn.SecurityGroup {
 			IpProtocol:            p.Protocol,
 			FromPort:              &p.Number,
 			ToPort:                &p.Number,
-			SourceSecurityGroupId: cfn.GetAtt(lbGroupID, "GroupId"),
+			SourceSecurityGroupId: c.loadBalancerGroup(),
 			Description:           fmt.Sprintf("load balancer to %s port %d", s.Name, p.Number),
 		})
 	}

@@ -10,7 +10,7 @@ import (
 // compose names if one suffix ends another, or if a project-wide name ends
 // with a suffix; neither may happen.
 func TestLogicalIDsCannotCollide(t *testing.T) {
-	suffixes := []string{serviceSuffix, taskDefinitionSuffix, executionRoleSuffix, discoverySuffix, taskGroupSuffix, networkSuffix, networkIngressSuffix}
+	suffixes := []string{serviceSuffix, taskDefinitionSuffix, executionRoleSuffix, discoverySuffix, taskGroupSuffix, taskRoleSuffix, scalableTargetSuffix, scalingPolicySuffix, networkSuffix, networkIngressSuffix}
 	// Target groups end in {Tcp|Udp}{digits}TargetGroup: the protocol word
 	// ends in "p" and no other suffix ends in "pNTargetGroup"; listeners
 	// end in digits, which no other name does.

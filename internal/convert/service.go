@@ -13,15 +13,15 @@ import (
 // so that clients stop calling a replaced task soon after an update.
 const dnsTTL = 10
 
-// service adds what runs one compose service: its execution role, task
-// definition, DNS entry, load balancer targets and ECS service.
+// service adds what runs one compose service: its roles, task definition,
+// DNS entry, load balancer targets, ECS service and autoscaling.
 func (c *converter) service(s *app.Service) {
 	roleID := s.ID + executionRoleSuffix
 	taskID := s.ID + taskDefinitionSuffix
 	discoveryID := s.ID + discoverySuffix
 
 	c.add(roleID, c.executionRole(s))
-	c.add(taskID, &cfn.TaskDefinition{
+	td := &cfn.TaskDefinition{
 		Family:                  c.p.Name + "-" + s.Name,
 		Cpu:                     fmt.Sprint(s.CPU),
 		Memory:                  fmt.Sprint(s.Memory),
@@ -31,7 +31,12 @@ func (c *converter) service(s *app.Service) {
 		ExecutionRoleArn:        cfn.GetAtt(roleID, "Arn"),
 		ContainerDefinitions:    []cfn.ContainerDefinition{c.container(s)},
 		Tags:                    c.serviceTags(s),
-	})
+	}
+	if s.TaskRole != nil {
+		c.add(s.ID+taskRoleSuffix, c.taskRole(s))
+		td.TaskRoleArn = cfn.GetAtt(s.ID+taskRoleSuffix, "Arn")
+	}
+	c.add(taskID, td)
 	c.add(discoveryID, &cfn.DiscoveryService{
 		Name:        s.Name,
 		NamespaceId: cfn.Ref(namespaceID),
@@ -45,28 +50,37 @@ func (c *converter) service(s *app.Service) {
 	})
 
 	var groups []any
-	for _, n := range s.Networks {
-		id, ok := c.networks[n]
+	for _, name := range s.Networks {
+		n, ok := c.networks[name]
 		if !ok {
-			c.fail(fmt.Errorf("service %s joins the network %q, which is not in the project", s.Name, n))
+			c.fail(fmt.Errorf("service %s joins the network %q, which is not in the project", s.Name, name))
 			continue
 		}
-		groups = append(groups, cfn.GetAtt(id+networkSuffix, "GroupId"))
+		groups = append(groups, networkGroup(n))
 	}
 	svc := &cfn.Service{
-		Cluster:        cfn.Ref(clusterID),
+		Cluster:        c.cluster(),
 		TaskDefinition: cfn.Ref(taskID),
-		DesiredCount:   s.Replicas,
-		LaunchType:     "FARGATE",
 		DeploymentConfiguration: &cfn.DeploymentConfiguration{
 			MinimumHealthyPercent:    s.MinHealthy,
 			MaximumPercent:           s.MaxPercent,
 			DeploymentCircuitBreaker: &cfn.DeploymentCircuitBreaker{Enable: true, Rollback: true},
 		},
 		ServiceRegistries:    []cfn.ServiceRegistry{{RegistryArn: cfn.GetAtt(discoveryID, "Arn")}},
+		EnableExecuteCommand: s.Exec,
 		EnableECSManagedTags: true,
 		PropagateTags:        "SERVICE",
 		Tags:                 c.serviceTags(s),
+	}
+	if s.Autoscaling == nil {
+		replicas := s.Replicas
+		svc.DesiredCount = &replicas
+	}
+	if len(s.Capacity) == 0 {
+		svc.LaunchType = "FARGATE"
+	}
+	for _, cp := range s.Capacity {
+		svc.CapacityProviderStrategy = append(svc.CapacityProviderStrategy, cfn.CapacityProviderItem{CapacityProvider: cp.Provider, Weight: cp.Weight})
 	}
 	var listeners []string
 	if len(s.Ports) > 0 {
@@ -86,19 +100,26 @@ func (c *converter) service(s *app.Service) {
 		svc.HealthCheckGracePeriodSeconds = &grace
 		// ECS refuses a target group that no listener uses yet.
 		for _, l := range c.p.LoadBalancer.Listeners {
-			if l.Service == s.Name {
+			if l.Service == s.Name && !l.RedirectToHTTPS {
 				listeners = append(listeners, listenerID(l))
 			}
 		}
 	}
+	publicIP := "ENABLED"
+	if c.p.Private {
+		publicIP = "DISABLED"
+	}
 	svc.NetworkConfiguration = &cfn.NetworkConfiguration{AwsvpcConfiguration: cfn.AwsvpcConfiguration{
 		// Without a public address, a task in a public subnet cannot pull
 		// its image from a public registry.
-		AssignPublicIp: "ENABLED",
+		AssignPublicIp: publicIP,
 		SecurityGroups: groups,
 		Subnets:        cfn.Ref(SubnetsParameter),
 	}}
 	c.add(s.ID+serviceSuffix, svc, listeners...)
+	if s.Autoscaling != nil {
+		c.autoscaling(s)
+	}
 }
 
 // container is the service's one container.
@@ -127,6 +148,9 @@ func (c *converter) container(s *app.Service) cfn.ContainerDefinition {
 				"max-buffer-size": "25m",
 			},
 		},
+	}
+	if s.PullCredentials != "" {
+		def.RepositoryCredentials = &cfn.RepositoryCredentials{CredentialsParameter: s.PullCredentials}
 	}
 	for _, e := range s.Environment {
 		def.Environment = append(def.Environment, cfn.KeyValuePair{Name: e.Name, Value: e.Value})
@@ -159,7 +183,8 @@ func (c *converter) container(s *app.Service) cfn.ContainerDefinition {
 
 // executionRole is what ECS acts as to start the service's tasks: it can
 // pull the image (from the one private ECR repository the image is in, if
-// any) and write to the project's log group, nothing more.
+// any, with the one secret that holds registry credentials, if any) and
+// write to the project's log group, nothing more.
 func (c *converter) executionRole(s *app.Service) *cfn.Role {
 	statements := []cfn.Statement{{
 		Effect:   "Allow",
@@ -180,19 +205,98 @@ func (c *converter) executionRole(s *app.Service) *cfn.Role {
 				Resource: []any{"*"},
 			})
 	}
+	if s.PullCredentials != "" {
+		statements = append(statements, cfn.Statement{
+			Effect:   "Allow",
+			Action:   []string{"secretsmanager:GetSecretValue"},
+			Resource: []any{s.PullCredentials},
+		})
+	}
 	return &cfn.Role{
-		AssumeRolePolicyDocument: cfn.PolicyDocument{
-			Version: cfn.PolicyVersion,
-			Statement: []cfn.Statement{{
-				Effect:    "Allow",
-				Principal: map[string]any{"Service": "ecs-tasks.amazonaws.com"},
-				Action:    []string{"sts:AssumeRole"},
-			}},
-		},
+		AssumeRolePolicyDocument: assumedByTasks(nil),
 		Policies: []cfn.Policy{{
 			PolicyName:     "run-" + strings.ToLower(s.ID),
 			PolicyDocument: cfn.PolicyDocument{Version: cfn.PolicyVersion, Statement: statements},
 		}},
 		Tags: c.serviceTags(s),
 	}
+}
+
+// assumedByTasks is the trust policy of a role that ECS tasks assume.
+func assumedByTasks(condition map[string]any) cfn.PolicyDocument {
+	return cfn.PolicyDocument{
+		Version: cfn.PolicyVersion,
+		Statement: []cfn.Statement{{
+			Effect:    "Allow",
+			Principal: map[string]any{"Service": "ecs-tasks.amazonaws.com"},
+			Action:    []string{"sts:AssumeRole"},
+			Condition: condition,
+		}},
+	}
+}
+
+// taskRole is what the service's containers may do in AWS: the policy and
+// the managed policies the compose file gives, and ECS Exec's channels.
+func (c *converter) taskRole(s *app.Service) *cfn.Role {
+	role := &cfn.Role{
+		// Only tasks of this account may assume the role, as AWS advises
+		// against the confused deputy.
+		AssumeRolePolicyDocument: assumedByTasks(map[string]any{
+			"ArnLike":      map[string]any{"aws:SourceArn": cfn.Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*")},
+			"StringEquals": map[string]any{"aws:SourceAccount": cfn.Ref(cfn.AccountID)},
+		}),
+		ManagedPolicyArns: s.TaskRole.ManagedPolicies,
+		Tags:              c.serviceTags(s),
+	}
+	if s.TaskRole.Policy != nil {
+		role.Policies = append(role.Policies, cfn.Policy{PolicyName: "x-aws-role", PolicyDocument: s.TaskRole.Policy})
+	}
+	if s.Exec {
+		role.Policies = append(role.Policies, cfn.Policy{
+			PolicyName: "ecs-exec",
+			PolicyDocument: cfn.PolicyDocument{Version: cfn.PolicyVersion, Statement: []cfn.Statement{{
+				Effect: "Allow",
+				Action: []string{"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"},
+				// The Session Manager channels have no resource to name.
+				Resource: []any{"*"},
+			}}},
+		})
+	}
+	return role
+}
+
+// autoscaling adds target tracking of the service's number of tasks.
+func (c *converter) autoscaling(s *app.Service) {
+	a := s.Autoscaling
+	target := s.ID + scalableTargetSuffix
+	c.add(target, &cfn.ScalableTarget{
+		MinCapacity:       a.Min,
+		MaxCapacity:       a.Max,
+		ResourceId:        cfn.Join("/", "service", c.clusterName(), cfn.GetAtt(s.ID+serviceSuffix, "Name")),
+		ScalableDimension: "ecs:service:DesiredCount",
+		ServiceNamespace:  "ecs",
+	})
+	metric := cfn.PredefinedMetric{}
+	switch a.Metric {
+	case "cpu":
+		metric.PredefinedMetricType = "ECSServiceAverageCPUUtilization"
+	case "memory":
+		metric.PredefinedMetricType = "ECSServiceAverageMemoryUtilization"
+	case "requests":
+		metric.PredefinedMetricType = "ALBRequestCountPerTarget"
+		// app/NAME/ID/targetgroup/NAME/ID: the load balancer's and the
+		// target group's full names.
+		metric.ResourceLabel = cfn.Join("/", c.loadBalancerFullName(), cfn.GetAtt(targetGroupID(s, s.Ports[0]), "TargetGroupFullName"))
+	}
+	c.add(s.ID+scalingPolicySuffix, &cfn.ScalingPolicy{
+		PolicyName:      c.p.Name + "-" + s.Name + "-" + a.Metric,
+		PolicyType:      "TargetTrackingScaling",
+		ScalingTargetId: cfn.Ref(target),
+		TargetTrackingScalingPolicyConfiguration: &cfn.TargetTracking{
+			PredefinedMetricSpecification: metric,
+			TargetValue:                   a.Target,
+			ScaleInCooldown:               a.ScaleInCooldown,
+			ScaleOutCooldown:              a.ScaleOutCooldown,
+		},
+	})
 }

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,18 +13,120 @@ import (
 	"github.com/docker-ecs/docker-ecs/internal/app"
 )
 
-// protocolExtension marks a published port's protocol: http, tcp or udp.
-const protocolExtension = "x-aws-protocol"
+// Extensions of the load balancer.
+const (
+	// protocolExtension marks a published port's protocol: http, https,
+	// tcp or udp.
+	protocolExtension     = "x-aws-protocol"
+	loadBalancerExtension = "x-aws-loadbalancer"
+	internalExtension     = "x-aws-loadbalancer_internal"
+	certificateExtension  = "x-aws-certificate"
+)
+
+var (
+	certificateARN  = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$`)
+	loadBalancerARN = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/(app|net)/[A-Za-z0-9-]{1,32}/[0-9a-f]+$`)
+	// loadBalancerName is what ELB accepts as a name.
+	loadBalancerName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
+)
+
+// published is one published port, before the load balancer is decided.
+type published struct {
+	service *app.Service
+	port    int
+	target  app.Port
+	// protocol is http, https, tcp or udp.
+	protocol string
+	key      string
+}
 
 // loadBalancer turns every published port of every service into a listener
 // of the project's one load balancer: an Application Load Balancer when
-// every port speaks HTTP, else a Network Load Balancer.
-func loadBalancer(p *types.Project, services []*app.Service, r *report) *app.LoadBalancer {
-	type published struct {
-		listener app.Listener
-		http     bool
-		key      string
+// every port speaks HTTP or HTTPS, else a Network Load Balancer.
+func loadBalancer(p *types.Project, proj *app.Project, r *report) *app.LoadBalancer {
+	certificate := certificateOf(p, r)
+	all := publishedPorts(p, proj.Services, certificate != "", r)
+
+	existing, _ := stringExtension(p.Extensions, loadBalancerExtension, "", r)
+	if existing != "" && !loadBalancerARN.MatchString(existing) && !loadBalancerName.MatchString(existing) {
+		r.errorf(loadBalancerExtension, "must be the name or the ARN of a load balancer, not %q", existing)
 	}
+	internal := boolExtension(p.Extensions, internalExtension, "", r)
+	if internal && existing != "" {
+		r.errorf(internalExtension, "cannot apply to an existing load balancer (%s): its scheme is its own", existing)
+	}
+	if internal && !proj.Private && len(proj.Subnets) == 0 {
+		r.errorf(internalExtension, "an internal load balancer reaches tasks in private subnets: set x-aws-private: true (or x-aws-subnets)")
+	}
+	if len(all) == 0 {
+		if certificate != "" {
+			r.errorf(certificateExtension, "no service publishes port 443, the port the certificate serves")
+		}
+		if existing != "" {
+			r.warnf(loadBalancerExtension, "ignored: no service publishes a port")
+		}
+		return nil
+	}
+	lb := &app.LoadBalancer{Type: "application", Existing: existing, Internal: internal, Certificate: certificate}
+	for _, p := range all {
+		if p.protocol != "http" && p.protocol != "https" {
+			lb.Type = "network"
+		}
+	}
+	if certificate != "" {
+		switch {
+		case lb.Type != "application":
+			r.errorf(certificateExtension, "HTTPS needs an Application Load Balancer, and so every published port speaking HTTP or HTTPS: mark the others x-aws-protocol: http, or remove them")
+		case !slices.ContainsFunc(all, func(p published) bool { return p.port == 443 }):
+			r.errorf(certificateExtension, "no service publishes port 443, the port the certificate serves")
+		}
+	}
+	https443 := slices.ContainsFunc(all, func(p published) bool { return p.port == 443 && p.protocol == "https" })
+
+	ports := map[int]string{}
+	for _, p := range all {
+		if other, dup := ports[p.port]; dup {
+			// tcp and udp on one port would need a TCP_UDP listener.
+			r.errorf(p.key, "port %d is published for both tcp and udp (also by %s): not supported yet", p.port, other)
+			continue
+		}
+		ports[p.port] = p.key
+		l := app.Listener{Port: p.port, Protocol: strings.ToUpper(p.protocol), Service: p.service.Name, Target: p.target}
+		if lb.Type == "network" {
+			l.Protocol = strings.ToUpper(p.target.Protocol)
+		}
+		if l.Port == 80 && l.Protocol == "HTTP" && https443 {
+			// Plain HTTP only says where HTTPS is.
+			l.RedirectToHTTPS = true
+		} else if !slices.Contains(p.service.Ports, p.target) {
+			p.service.Ports = append(p.service.Ports, p.target)
+		}
+		lb.Listeners = append(lb.Listeners, l)
+	}
+	for _, svc := range proj.Services {
+		slices.SortFunc(svc.Ports, app.ComparePorts)
+	}
+	sort.Slice(lb.Listeners, func(i, j int) bool { return lb.Listeners[i].Port < lb.Listeners[j].Port })
+	if len(lb.Listeners) > maxListeners {
+		r.errorf("services", "%d published ports: a load balancer has at most %d listeners", len(lb.Listeners), maxListeners)
+	}
+	return lb
+}
+
+// certificateOf reads x-aws-certificate.
+func certificateOf(p *types.Project, r *report) string {
+	c, _ := stringExtension(p.Extensions, certificateExtension, "", r)
+	if c != "" && !certificateARN.MatchString(c) {
+		r.errorf(certificateExtension, "must be the ARN of an ACM certificate (arn:aws:acm:REGION:ACCOUNT:certificate/ID), not %q", c)
+		return ""
+	}
+	return c
+}
+
+// publishedPorts reads every published port and its protocol: http for
+// port 80, https for port 443 when there is a certificate, else tcp or
+// udp, unless x-aws-protocol says otherwise.
+func publishedPorts(p *types.Project, services []*app.Service, certificate bool, r *report) []published {
 	var all []published
 	owner := map[string]string{} // "80/tcp" → the key that published it
 	for _, svc := range services {
@@ -62,21 +165,29 @@ func loadBalancer(p *types.Project, services []*app.Service, r *report) *app.Loa
 			if port.HostIP != "" {
 				r.warnf(key+".host_ip", "ignored: the load balancer listens on every address")
 			}
-			isHTTP := false
+			protocol := proto
 			switch v := port.Extensions[protocolExtension]; v {
 			case nil:
-				isHTTP = pub == 80 && proto == "tcp"
-			case "http":
-				isHTTP = true
+				switch {
+				case pub == 80 && proto == "tcp":
+					protocol = "http"
+				case pub == 443 && proto == "tcp" && certificate:
+					protocol = "https"
+				}
+			case "http", "https":
+				protocol = v.(string)
 				if proto != "tcp" {
-					r.errorf(key+"."+protocolExtension, "http needs a tcp port")
+					r.errorf(key+"."+protocolExtension, "%s needs a tcp port", v)
+				}
+				if v == "https" && !certificate {
+					r.errorf(key+"."+protocolExtension, "https needs a certificate: set x-aws-certificate")
 				}
 			case "tcp", "udp":
 				if v != proto {
 					r.errorf(key+"."+protocolExtension, "%s does not match the port's protocol %s", v, proto)
 				}
 			default:
-				r.errorf(key+"."+protocolExtension, "must be http, tcp or udp, not %v", v)
+				r.errorf(key+"."+protocolExtension, "must be http, https, tcp or udp, not %v", v)
 			}
 			id := fmt.Sprintf("%d/%s", pub, proto)
 			if other, dup := owner[id]; dup {
@@ -84,44 +195,14 @@ func loadBalancer(p *types.Project, services []*app.Service, r *report) *app.Loa
 				continue
 			}
 			owner[id] = key
-			target := app.Port{Number: int(port.Target), Protocol: proto}
 			all = append(all, published{
-				listener: app.Listener{Port: pub, Protocol: strings.ToUpper(proto), Service: svc.Name, Target: target},
-				http:     isHTTP,
+				service:  svc,
+				port:     pub,
+				target:   app.Port{Number: int(port.Target), Protocol: proto},
+				protocol: protocol,
 				key:      key,
 			})
-			if !slices.Contains(svc.Ports, target) {
-				svc.Ports = append(svc.Ports, target)
-			}
-		}
-		slices.SortFunc(svc.Ports, app.ComparePorts)
-	}
-	if len(all) == 0 {
-		return nil
-	}
-	lb := &app.LoadBalancer{Type: "application"}
-	for _, p := range all {
-		if !p.http {
-			lb.Type = "network"
 		}
 	}
-	ports := map[int]string{}
-	for _, p := range all {
-		l := p.listener
-		if other, dup := ports[l.Port]; dup {
-			// tcp and udp on one port would need a TCP_UDP listener.
-			r.errorf(p.key, "port %d is published for both tcp and udp (also by %s): not supported yet", l.Port, other)
-			continue
-		}
-		ports[l.Port] = p.key
-		if lb.Type == "application" {
-			l.Protocol = "HTTP"
-		}
-		lb.Listeners = append(lb.Listeners, l)
-	}
-	sort.Slice(lb.Listeners, func(i, j int) bool { return lb.Listeners[i].Port < lb.Listeners[j].Port })
-	if len(lb.Listeners) > maxListeners {
-		r.errorf("services", "%d published ports: a load balancer has at most %d listeners", len(lb.Listeners), maxListeners)
-	}
-	return lb
+	return all
 }

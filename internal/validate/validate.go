@@ -56,7 +56,7 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 		r.errorf("name", "project name %q is not a valid CloudFormation stack name (letters, digits and hyphens, starting with a letter): choose another with -p or the top-level name key", p.Name)
 	}
 	projectLevel(p, r)
-	out.VPC = vpc(p, r)
+	projectExtensionsOf(p, out, r)
 
 	names := slices.Sorted(func(yield func(string) bool) {
 		for n := range p.Services {
@@ -90,12 +90,13 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 			r.errorf("networks."+name, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, name, n.ID)
 		}
 		networkIDs[n.ID] = name
-		network(p.Networks[name], "networks."+name, r)
+		n.External = network(p.Networks[name], "networks."+name, r)
 		out.Networks = append(out.Networks, n)
 	}
 
-	out.LoadBalancer = loadBalancer(p, out.Services, r)
+	out.LoadBalancer = loadBalancer(p, out, r)
 	for _, svc := range out.Services {
+		targets(svc, out.LoadBalancer, "services."+svc.Name, r)
 		groups := len(svc.Networks)
 		if len(svc.Ports) > 0 {
 			groups++ // the group that lets the load balancer in
@@ -144,9 +145,14 @@ func projectLevel(p *types.Project, r *report) {
 	}
 }
 
-func network(n types.NetworkConfig, key string, r *report) {
+// network checks a compose network and returns the ID of the security
+// group an external one names.
+func network(n types.NetworkConfig, key string, r *report) string {
 	if n.External {
-		r.errorf(key+".external", "external networks (existing security groups) are not supported yet")
+		if !groupID.MatchString(n.Name) {
+			r.errorf(key+".name", "an external network is a security group you have: name it by its ID (sg-0123456789abcdef0), not %q", n.Name)
+		}
+		return n.Name
 	}
 	if n.Internal {
 		r.warnf(key+".internal", "ignored: tasks keep their outbound internet access")
@@ -157,6 +163,7 @@ func network(n types.NetworkConfig, key string, r *report) {
 	if len(n.Ipam.Config) > 0 || n.Ipam.Driver != "" {
 		r.warnf(key+".ipam", "ignored: addresses come from the VPC's subnets")
 	}
+	return ""
 }
 
 // service checks one compose service and builds its ECS form.
@@ -213,6 +220,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 	platform(s, svc, key, r)
 	resources(s, svc, key, r)
 	deployment(s, svc, key, r)
+	serviceExtensionsOf(s, svc, key, r)
 	networks(p, s, svc, key, r)
 	exposed(s, svc, key, r)
 	return svc
@@ -608,6 +616,38 @@ func relativeTo(dir, path string) string {
 		return "./" + rel
 	}
 	return path
+}
+
+// httpProbe finds the URL of a health check that requests the container
+// itself over HTTP, with curl or wget.
+var httpProbe = regexp.MustCompile(`https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(/[^\s'"]*)?`)
+
+// targets checks what the load balancer needs of a service that publishes
+// ports: the path an Application Load Balancer checks (x-aws-healthcheck_path,
+// else the path of the service's own HTTP health check when it probes a
+// published container port, else /), and autoscaling on requests.
+func targets(svc *app.Service, lb *app.LoadBalancer, key string, r *report) {
+	alb := lb != nil && lb.Type == "application" && len(svc.Ports) > 0
+	if svc.HealthCheckPath != "" && !alb {
+		r.warnf(key+".x-aws-healthcheck_path", "ignored: only an Application Load Balancer checks a path, and %s publishes no HTTP port", svc.Name)
+	}
+	if alb && svc.HealthCheckPath == "" {
+		svc.HealthCheckPath = "/"
+		if h := svc.HealthCheck; h != nil {
+			if m := httpProbe.FindStringSubmatch(strings.Join(h.Test, " ")); m != nil {
+				port := 80
+				if m[1] != "" {
+					port, _ = strconv.Atoi(m[1])
+				}
+				if slices.ContainsFunc(svc.Ports, func(p app.Port) bool { return p.Number == port }) && m[2] != "" {
+					svc.HealthCheckPath = m[2]
+				}
+			}
+		}
+	}
+	if a := svc.Autoscaling; a != nil && a.Metric == "requests" && !alb {
+		r.errorf(key+".deploy.x-aws-autoscaling.requests", "scaling on requests needs an Application Load Balancer in front of %s: publish an HTTP port, or scale on cpu or memory", svc.Name)
+	}
 }
 
 // vpcID is the form of a VPC ID; an ARN ends with vpc/ID.

@@ -1,0 +1,128 @@
+package cfn
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// SetOverlay merges a CloudFormation fragment over the template when it is
+// rendered: mappings merge key by key, anything else replaces what the
+// template has, and null removes it. A fragment may change the template's
+// resources but not add any: a resource it names must be in the template.
+func (t *Template) SetOverlay(fragment map[string]any) error {
+	resources, _ := fragment["Resources"].(map[string]any)
+	for _, id := range slices.Sorted(func(yield func(string) bool) {
+		for k := range resources {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		if _, ok := t.Resources[id]; !ok {
+			ids := make([]string, 0, len(t.Resources))
+			for k := range t.Resources {
+				ids = append(ids, k)
+			}
+			slices.Sort(ids)
+			return fmt.Errorf("Resources.%s: the template has no such resource; it has %s", id, strings.Join(ids, ", "))
+		}
+	}
+	t.overlay = fragment
+	return nil
+}
+
+// parse reads a JSON document with its mapping keys in document order.
+func parse(j []byte) (*value, error) {
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.UseNumber()
+	return read(dec)
+}
+
+// merge merges a fragment, as YAML gives it, over a mapping.
+func merge(dst *value, fragment map[string]any) error {
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range fragment {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		v := fragment[k]
+		i := slices.Index(dst.keys, k)
+		if v == nil {
+			if i >= 0 {
+				dst.keys = slices.Delete(dst.keys, i, i+1)
+				dst.items = slices.Delete(dst.items, i, i+1)
+			}
+			continue
+		}
+		if sub, ok := v.(map[string]any); ok && i >= 0 && dst.items[i].isMap {
+			if err := merge(dst.items[i], sub); err != nil {
+				return err
+			}
+			continue
+		}
+		j, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		item, err := parse(j)
+		if err != nil {
+			return err
+		}
+		if i >= 0 {
+			dst.items[i] = item
+		} else {
+			dst.keys = append(dst.keys, k)
+			dst.items = append(dst.items, item)
+		}
+	}
+	return nil
+}
+
+// writeJSON writes v as JSON, indented by indent unless it is empty.
+func writeJSON(buf *bytes.Buffer, v *value, indent, prefix string) {
+	open, close := byte('['), byte(']')
+	if v.isMap {
+		open, close = '{', '}'
+	}
+	if !v.isMap && !v.isList {
+		if !v.isString {
+			buf.WriteString(v.text)
+			return
+		}
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v.text)      // a string always encodes
+		buf.Truncate(buf.Len() - 1) // the encoder's newline
+		return
+	}
+	buf.WriteByte(open)
+	inner := prefix + indent
+	for i, item := range v.items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if indent != "" {
+			buf.WriteByte('\n')
+			buf.WriteString(inner)
+		}
+		if v.isMap {
+			k, _ := json.Marshal(v.keys[i])
+			buf.Write(k)
+			buf.WriteByte(':')
+			if indent != "" {
+				buf.WriteByte(' ')
+			}
+		}
+		writeJSON(buf, item, indent, inner)
+	}
+	if indent != "" && len(v.items) > 0 {
+		buf.WriteByte('\n')
+		buf.WriteString(prefix)
+	}
+	buf.WriteByte(close)
+}
