@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -83,25 +82,9 @@ func (d *Deployer) Ps(ctx context.Context, project string) (*Status, error) {
 		}
 	}
 
-	var cluster string
-	var services []string
-	p := cloudformation.NewListStackResourcesPaginator(d.AWS.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: stack.StackId})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, awsapi.Explain(err)
-		}
-		for _, r := range page.StackResourceSummaries {
-			id := aws.ToString(r.PhysicalResourceId)
-			switch aws.ToString(r.ResourceType) {
-			case "AWS::ECS::Cluster":
-				cluster = id
-			case "AWS::ECS::Service":
-				if strings.HasPrefix(id, "arn:") {
-					services = append(services, id)
-				}
-			}
-		}
+	cluster, services, err := d.stackServices(ctx, aws.ToString(stack.StackId))
+	if err != nil {
+		return nil, err
 	}
 	if cluster == "" || len(services) == 0 {
 		return st, nil

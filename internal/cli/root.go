@@ -70,6 +70,7 @@ func newRootCmd(streams *Streams) *cobra.Command {
 		newDownCmd(f, nil),
 		newPsCmd(f, nil),
 		newLogsCmd(f, nil),
+		newExecCmd(f, nil),
 		newContextCmd(f),
 		newVersionCmd(streams),
 	)
