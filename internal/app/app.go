@@ -30,6 +30,12 @@ type Project struct {
 	// Overlay is a CloudFormation fragment merged over the template
 	// (x-aws-cloudformation).
 	Overlay map[string]any
+	// Files are the secrets and configs the services use, sorted by kind,
+	// then name.
+	Files []*File
+	// Env looks up a variable of the project's environment (the process's
+	// and the .env file's), where up reads environment-sourced secrets.
+	Env func(name string) (string, bool)
 	// Services are sorted by name.
 	Services []*Service
 	// Networks are sorted by name; only the networks some service uses.
@@ -96,6 +102,11 @@ type Service struct {
 	Ports []Port
 	// ExposedPorts are container ports declared only for other services.
 	ExposedPorts []Port
+	// Mounts are the secrets and configs the container finds as files.
+	Mounts []Mount
+	// SecretEnv are environment variables read from secrets
+	// (x-aws-secret_env), sorted by name.
+	SecretEnv []SecretEnv
 	// TaskRole is what the containers may do in AWS; nil for nothing.
 	TaskRole *TaskRole
 	// PullCredentials is the ARN of the Secrets Manager secret that holds
@@ -117,6 +128,55 @@ type Service struct {
 	// GraceSeconds is how long ECS ignores the load balancer's health
 	// checks of a new task.
 	GraceSeconds int
+}
+
+// The kinds of File.
+const (
+	// SecretFile is a compose secret, in AWS Secrets Manager.
+	SecretFile = "secret"
+	// ConfigFile is a compose config, in SSM Parameter Store.
+	ConfigFile = "config"
+)
+
+// File is a compose secret or config: a value that up stores in AWS before
+// it deploys, and that tasks read.
+type File struct {
+	// Kind is SecretFile or ConfigFile.
+	Kind string
+	Name string
+	// ID is the CloudFormation-safe form of Name, unique among files of
+	// its kind.
+	ID string
+	// External is the name or ARN of a secret the user has: up neither
+	// writes nor deletes it.
+	External string
+	// Path, EnvVar or Content is where up reads the value: a file, a
+	// variable of the project's environment, or, for a config, the
+	// content the compose file gives.
+	Path    string
+	EnvVar  string
+	Content string
+	// Keys are the keys of a JSON secret that are mounted one file each
+	// (x-aws-keys); nil mounts the whole value as one file.
+	Keys []string
+}
+
+// Mount is a secret or config that a service's container finds as a file,
+// or as a directory of one file per key.
+type Mount struct {
+	Kind, Name string
+	// Target is an absolute path; the directory of the files when Keys.
+	Target string
+	Keys   []string
+	// Mode is the files' permissions; UID and GID their owner, when set.
+	Mode     uint32
+	UID, GID string
+}
+
+// SecretEnv is an environment variable that ECS reads from a secret, or
+// from one key of a JSON secret.
+type SecretEnv struct {
+	Name, Secret, Key string
 }
 
 // TaskRole is the IAM role of a service's tasks.

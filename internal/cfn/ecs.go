@@ -21,6 +21,7 @@ type TaskDefinition struct {
 	ExecutionRoleArn        any                   `json:"ExecutionRoleArn,omitempty"`
 	TaskRoleArn             any                   `json:"TaskRoleArn,omitempty"`
 	ContainerDefinitions    []ContainerDefinition `json:"ContainerDefinitions"`
+	Volumes                 []Volume              `json:"Volumes,omitempty"`
 	Tags                    []Tag                 `json:"Tags,omitempty"`
 }
 
@@ -49,11 +50,62 @@ type ContainerDefinition struct {
 	ReadonlyRootFilesystem bool                   `json:"ReadonlyRootFilesystem,omitempty"`
 	LinuxParameters        *LinuxParameters       `json:"LinuxParameters,omitempty"`
 	Ulimits                []Ulimit               `json:"Ulimits,omitempty"`
-	DockerLabels           map[string]string      `json:"DockerLabels,omitempty"`
+	DockerLabels           map[string]any         `json:"DockerLabels,omitempty"`
 	Memory                 int                    `json:"Memory,omitempty"`
 	MemoryReservation      int                    `json:"MemoryReservation,omitempty"`
 	LogConfiguration       *LogConfiguration      `json:"LogConfiguration,omitempty"`
 	RepositoryCredentials  *RepositoryCredentials `json:"RepositoryCredentials,omitempty"`
+	Secrets                []Secret               `json:"Secrets,omitempty"`
+	MountPoints            []MountPoint           `json:"MountPoints,omitempty"`
+	DependsOn              []ContainerDependency  `json:"DependsOn,omitempty"`
+	ResourceRequirements   []ResourceRequirement  `json:"ResourceRequirements,omitempty"`
+}
+
+// Secret is an environment variable ECS reads from Secrets Manager or SSM
+// Parameter Store when it starts the container.
+type Secret struct {
+	Name      string `json:"Name"`
+	ValueFrom any    `json:"ValueFrom"`
+}
+
+// MountPoint mounts a volume of the task in a container.
+type MountPoint struct {
+	SourceVolume  string `json:"SourceVolume"`
+	ContainerPath string `json:"ContainerPath"`
+	ReadOnly      bool   `json:"ReadOnly,omitempty"`
+}
+
+// ContainerDependency makes a container wait for another.
+type ContainerDependency struct {
+	ContainerName string `json:"ContainerName"`
+	Condition     string `json:"Condition"`
+}
+
+// ResourceRequirement reserves GPUs for a container.
+type ResourceRequirement struct {
+	Type  string `json:"Type"`
+	Value string `json:"Value"`
+}
+
+// Volume is a volume of a task: scratch space of the task, or an EFS file
+// system.
+type Volume struct {
+	Name                   string                  `json:"Name"`
+	EFSVolumeConfiguration *EFSVolumeConfiguration `json:"EFSVolumeConfiguration,omitempty"`
+}
+
+// EFSVolumeConfiguration mounts an EFS file system.
+type EFSVolumeConfiguration struct {
+	FilesystemId        any               `json:"FilesystemId"`
+	TransitEncryption   string            `json:"TransitEncryption,omitempty"`
+	AuthorizationConfig *EFSAuthorization `json:"AuthorizationConfig,omitempty"`
+	RootDirectory       string            `json:"RootDirectory,omitempty"`
+}
+
+// EFSAuthorization mounts through an access point, as the task role.
+type EFSAuthorization struct {
+	AccessPointId any    `json:"AccessPointId,omitempty"`
+	IAM           string `json:"IAM,omitempty"`
 }
 
 // RepositoryCredentials names the secret that holds the credentials of a

@@ -82,6 +82,7 @@ func Template(p *app.Project) (*cfn.Template, error) {
 		Type:        "List<AWS::EC2::Subnet::Id>",
 		Description: "The subnets of the VPC that the tasks run in",
 	}
+	c.fileParameters()
 	c.project()
 	for _, n := range p.Networks {
 		c.network(n)

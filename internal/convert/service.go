@@ -32,6 +32,14 @@ func (c *converter) service(s *app.Service) {
 		ContainerDefinitions:    []cfn.ContainerDefinition{c.container(s)},
 		Tags:                    c.serviceTags(s),
 	}
+	if len(s.Mounts) > 0 {
+		files, volumes, mounts := c.filesContainerOf(s)
+		main := &td.ContainerDefinitions[0]
+		main.MountPoints = append(main.MountPoints, mounts...)
+		main.DependsOn = append(main.DependsOn, cfn.ContainerDependency{ContainerName: filesContainer, Condition: "SUCCESS"})
+		td.ContainerDefinitions = append(td.ContainerDefinitions, files)
+		td.Volumes = append(td.Volumes, volumes...)
+	}
 	if s.TaskRole != nil {
 		c.add(s.ID+taskRoleSuffix, c.taskRole(s))
 		td.TaskRoleArn = cfn.GetAtt(s.ID+taskRoleSuffix, "Arn")
@@ -134,7 +142,6 @@ func (c *converter) container(s *app.Service) cfn.ContainerDefinition {
 		User:                   s.User,
 		StopTimeout:            s.StopTimeout,
 		ReadonlyRootFilesystem: s.ReadOnly,
-		DockerLabels:           s.Labels,
 		Memory:                 s.MemoryLimit,
 		MemoryReservation:      s.MemoryReservation,
 		LogConfiguration: &cfn.LogConfiguration{
@@ -151,6 +158,18 @@ func (c *converter) container(s *app.Service) cfn.ContainerDefinition {
 	}
 	if s.PullCredentials != "" {
 		def.RepositoryCredentials = &cfn.RepositoryCredentials{CredentialsParameter: s.PullCredentials}
+	}
+	labels := c.versionLabels(s)
+	for k, v := range s.Labels {
+		labels[k] = v
+	}
+	if len(labels) > 0 {
+		def.DockerLabels = labels
+	}
+	for _, e := range s.SecretEnv {
+		if f := c.file(app.SecretFile, e.Secret); f != nil {
+			def.Secrets = append(def.Secrets, cfn.Secret{Name: e.Name, ValueFrom: c.valueFrom(f, e.Key)})
+		}
 	}
 	for _, e := range s.Environment {
 		def.Environment = append(def.Environment, cfn.KeyValuePair{Name: e.Name, Value: e.Value})
@@ -205,6 +224,7 @@ func (c *converter) executionRole(s *app.Service) *cfn.Role {
 				Resource: []any{"*"},
 			})
 	}
+	statements = append(statements, c.readsFiles(s)...)
 	if s.PullCredentials != "" {
 		statements = append(statements, cfn.Statement{
 			Effect:   "Allow",

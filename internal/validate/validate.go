@@ -94,6 +94,11 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 		out.Networks = append(out.Networks, n)
 	}
 
+	files(p, out, r)
+	out.Env = func(name string) (string, bool) {
+		v, ok := p.Environment[name]
+		return v, ok
+	}
 	out.LoadBalancer = loadBalancer(p, out, r)
 	for _, svc := range out.Services {
 		targets(svc, out.LoadBalancer, "services."+svc.Name, r)
@@ -130,12 +135,6 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 func projectLevel(p *types.Project, r *report) {
 	for _, name := range slices.Sorted(mapKeys(p.Volumes)) {
 		r.errorf("volumes."+name, "named volumes (Amazon EFS) are not supported yet")
-	}
-	for _, name := range slices.Sorted(mapKeys(p.Secrets)) {
-		r.errorf("secrets."+name, "secrets (AWS Secrets Manager) are not supported yet")
-	}
-	for _, name := range slices.Sorted(mapKeys(p.Configs)) {
-		r.errorf("configs."+name, "configs are not supported yet")
 	}
 	for _, name := range slices.Sorted(mapKeys(p.Models)) {
 		r.errorf("models."+name, "ECS does not run AI models")
@@ -275,12 +274,6 @@ func unsupported(p *types.Project, s types.ServiceConfig, key string, r *report)
 	}
 	if len(s.VolumesFrom) > 0 {
 		r.errorf(key+".volumes_from", "Fargate tasks of different services cannot share volumes")
-	}
-	if len(s.Secrets) > 0 {
-		r.errorf(key+".secrets", "secrets (AWS Secrets Manager) are not supported yet")
-	}
-	if len(s.Configs) > 0 {
-		r.errorf(key+".configs", "configs are not supported yet")
 	}
 	if s.Provider != nil {
 		r.errorf(key+".provider", "provider services are not supported on ECS")
