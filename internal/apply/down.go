@@ -32,8 +32,15 @@ func (d *Deployer) Down(ctx context.Context, project string, o DownOptions) erro
 		return err
 	}
 	if stack == nil {
-		fmt.Fprintf(o.Out, "%s is not deployed in %s: nothing to remove.\n", project, d.AWS.Region)
-		return nil
+		// A deploy that failed before its stack existed may have left its
+		// secrets and configs.
+		deleted, err := d.unpublish(ctx, project)
+		if len(deleted) == 0 && err == nil {
+			fmt.Fprintf(o.Out, "%s is not deployed in %s: nothing to remove.\n", project, d.AWS.Region)
+			return nil
+		}
+		printDeleted(o.Out, deleted)
+		return err
 	}
 	var retained []string
 	err = d.remove(ctx, stack, o.Progress, &retained)
@@ -41,11 +48,20 @@ func (d *Deployer) Down(ctx context.Context, project string, o DownOptions) erro
 	if err != nil {
 		return err
 	}
+	// The tasks that read them are gone.
+	deleted, err := d.unpublish(ctx, project)
 	fmt.Fprintf(o.Out, "%s is removed.\n", project)
+	printDeleted(o.Out, deleted)
 	if len(retained) > 0 {
 		fmt.Fprintf(o.Out, "Kept by design (delete them yourself when you no longer need them): %s\n", strings.Join(retained, ", "))
 	}
-	return nil
+	return err
+}
+
+func printDeleted(w io.Writer, deleted []string) {
+	for _, d := range deleted {
+		fmt.Fprintf(w, "Deleted %s.\n", d)
+	}
 }
 
 // remove deletes a stack and follows the deletion until it ends; the

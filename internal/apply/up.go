@@ -44,7 +44,8 @@ func (d *Deployer) Up(ctx context.Context, p *app.Project, tpl *cfn.Template, o 
 	if len(body) > maxInlineTemplate {
 		return fmt.Errorf("the template of %s is %d bytes, more than the %d CloudFormation takes inline; templates this large are not supported yet", p.Name, len(body), maxInlineTemplate)
 	}
-	if _, err := d.AWS.Identity(ctx); err != nil {
+	account, err := d.AWS.Identity(ctx)
+	if err != nil {
 		return err
 	}
 	stack, err := d.stack(ctx, p.Name)
@@ -56,26 +57,36 @@ func (d *Deployer) Up(ctx context.Context, p *app.Project, tpl *cfn.Template, o 
 		return err
 	}
 	op := &operation{d: d, project: p.Name, body: body, params: params, o: o}
+	// CloudFormation cannot update a stack that was never created: up
+	// removes what a failed first deploy left, then deploys anew.
+	unfinished := stack != nil && (stack.StackStatus == types.StackStatusRollbackComplete ||
+		stack.StackStatus == types.StackStatusCreateFailed ||
+		stack.StackStatus == types.StackStatusRollbackFailed ||
+		stack.StackStatus == types.StackStatusReviewInProgress)
 	switch {
-	case stack == nil:
+	case stack == nil, unfinished:
 	case busy(stack.StackStatus):
 		return busyError(p.Name, stack.StackStatus)
-	case stack.StackStatus == types.StackStatusRollbackComplete,
-		stack.StackStatus == types.StackStatusCreateFailed,
-		stack.StackStatus == types.StackStatusRollbackFailed,
-		stack.StackStatus == types.StackStatusReviewInProgress:
-		// CloudFormation cannot update a stack that was never created.
+	case stack.StackStatus == types.StackStatusUpdateRollbackFailed:
+		return fmt.Errorf("the stack of %s is stuck in UPDATE_ROLLBACK_FAILED: a resource could not be restored (%s); fix it, then continue the rollback (aws cloudformation continue-update-rollback --stack-name %s)", p.Name, aws.ToString(stack.StackStatusReason), p.Name)
+	}
+	// The secrets and configs exist before the tasks that read them.
+	files, err := d.publish(ctx, p, account, o.DryRun, o.Progress)
+	if err != nil {
+		return err
+	}
+	op.params = append(op.params, files...)
+	if unfinished {
 		if o.DryRun {
-			o.Progress.Note("The first deploy of %s did not complete (%s): up removes what is left of it, then deploys from scratch.", p.Name, stack.StackStatus)
-			return op.createChangeSet(ctx, true)
+			o.Progress.Note("The first deploy of %s did not complete (%s): up would remove what is left of it, then deploy from scratch.", p.Name, stack.StackStatus)
+			printChanges(o.Out, p.Name, allAdded(tpl), owners(body), nil)
+			return nil
 		}
 		o.Progress.Note("The first deploy of %s did not complete (%s): removing what is left of it first.", p.Name, stack.StackStatus)
 		if err := d.remove(ctx, stack, o.Progress, nil); err != nil {
 			return err
 		}
 		stack = nil
-	case stack.StackStatus == types.StackStatusUpdateRollbackFailed:
-		return fmt.Errorf("the stack of %s is stuck in UPDATE_ROLLBACK_FAILED: a resource could not be restored (%s); fix it, then continue the rollback (aws cloudformation continue-update-rollback --stack-name %s)", p.Name, aws.ToString(stack.StackStatusReason), p.Name)
 	}
 	if stack == nil {
 		if o.DryRun {
@@ -309,4 +320,17 @@ func (op *operation) endpoints(ctx context.Context) error {
 		fmt.Fprintln(op.o.Out, l)
 	}
 	return nil
+}
+
+// allAdded is the change set of creating every resource of a template.
+func allAdded(tpl *cfn.Template) *cloudformation.DescribeChangeSetOutput {
+	out := &cloudformation.DescribeChangeSetOutput{}
+	for id, r := range tpl.Resources {
+		out.Changes = append(out.Changes, types.Change{ResourceChange: &types.ResourceChange{
+			Action:            types.ChangeActionAdd,
+			LogicalResourceId: aws.String(id),
+			ResourceType:      aws.String(r.Type),
+		}})
+	}
+	return out
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
@@ -41,6 +43,8 @@ type Clients struct {
 	ECS            *ecs.Client
 	Logs           *cloudwatchlogs.Client
 	ELB            *elasticloadbalancingv2.Client
+	SecretsManager *secretsmanager.Client
+	SSM            *ssm.Client
 	STS            *sts.Client
 }
 
@@ -88,6 +92,8 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		ECS:            ecs.NewFromConfig(cfg),
 		Logs:           cloudwatchlogs.NewFromConfig(cfg),
 		ELB:            elasticloadbalancingv2.NewFromConfig(cfg),
+		SecretsManager: secretsmanager.NewFromConfig(cfg),
+		SSM:            ssm.NewFromConfig(cfg),
 		STS:            sts.NewFromConfig(cfg),
 	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
@@ -27,6 +28,15 @@ func (f *factory) awsTarget() (awsapi.Target, error) {
 		return awsapi.Target{Region: c.AWS.Region}, nil
 	}
 	return awsapi.Target{Profile: c.AWS.Profile, Region: c.AWS.Region}, nil
+}
+
+// deployer connects to the AWS account of the docker context in use.
+func (f *factory) deployer(cmd *cobra.Command) (*apply.Deployer, error) {
+	target, err := f.awsTarget()
+	if err != nil {
+		return nil, err
+	}
+	return newDeployer(cmd.Context(), target)
 }
 
 // newDeployer connects to the AWS account of target.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/docker-ecs/docker-ecs/internal/load"
 )
 
@@ -105,20 +107,16 @@ func TestConvertOutputFormat(t *testing.T) {
 // command for its help: a flag defined twice panics there.
 func TestEveryCommandHelp(t *testing.T) {
 	root := newRootCmd(&Streams{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
-	ecs, _, err := root.Find([]string{pluginName})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range append(ecs.Commands(), ecs) {
-		args := []string{pluginName, c.Name(), "--help"}
-		if c == ecs {
-			args = args[1:]
+	visit(root, func(c *cobra.Command) {
+		if c == root || c.Hidden {
+			return
 		}
+		args := append(strings.Fields(strings.TrimPrefix(c.CommandPath(), root.Name()+" ")), "--help")
 		var out bytes.Buffer
 		if code := Main(args, &Streams{In: strings.NewReader(""), Out: &out, Err: &out}); code != 0 || !strings.Contains(out.String(), "Usage:") {
 			t.Errorf("%v: exit %d\n%s", args, code, out.String())
 		}
-	}
+	})
 }
 
 func TestComposeFlagsAddUpAcrossPositions(t *testing.T) {

@@ -72,6 +72,7 @@ func newRootCmd(streams *Streams) *cobra.Command {
 		newLogsCmd(f, nil),
 		newExecCmd(f, nil),
 		newContextCmd(f),
+		newSecretCmd(f),
 		newVersionCmd(streams),
 	)
 	root.AddCommand(ecs)
