@@ -124,4 +124,3 @@ func (d *Deployer) RecoverSecret(ctx context.Context, name string) error {
 	}
 	return awsapi.Explain(err)
 }
-
