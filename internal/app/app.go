@@ -33,6 +33,8 @@ type Project struct {
 	// Files are the secrets and configs the services use, sorted by kind,
 	// then name.
 	Files []*File
+	// Volumes are the named volumes the services mount, sorted by name.
+	Volumes []*Volume
 	// Env looks up a variable of the project's environment (the process's
 	// and the .env file's), where up reads environment-sourced secrets.
 	Env func(name string) (string, bool)
@@ -104,6 +106,9 @@ type Service struct {
 	ExposedPorts []Port
 	// Mounts are the secrets and configs the container finds as files.
 	Mounts []Mount
+	// VolumeMounts are the named volumes the container mounts, sorted by
+	// target.
+	VolumeMounts []VolumeMount
 	// SecretEnv are environment variables read from secrets
 	// (x-aws-secret_env), sorted by name.
 	SecretEnv []SecretEnv
@@ -171,6 +176,41 @@ type Mount struct {
 	// Mode is the files' permissions; UID and GID their owner, when set.
 	Mode     uint32
 	UID, GID string
+}
+
+// Volume is a named compose volume: an encrypted Amazon EFS file system and
+// an access point to it.
+type Volume struct {
+	Name string
+	// ID is the CloudFormation-safe form of Name, unique among volumes.
+	ID string
+	// External is the ID of a file system the user has (fs-…), which the
+	// stack mounts and leaves alone.
+	External string
+	// The file system's settings (driver_opts): generalPurpose or maxIO;
+	// bursting, provisioned or elastic, with ProvisionedThroughput MiB/s;
+	// the age at which files move to Infrequent Access (AFTER_30_DAYS…),
+	// empty for never; and AWS Backup's daily backups.
+	PerformanceMode       string
+	ThroughputMode        string
+	ProvisionedThroughput int
+	Lifecycle             string
+	Backup                bool
+	// The access point's directory, its owner and permissions, and the
+	// user and group every access through it acts as (empty: the
+	// client's).
+	RootDirectory string
+	UID, GID      string
+	Permissions   string
+}
+
+// VolumeMount is a volume mounted in a service's container.
+type VolumeMount struct {
+	// Volume is the name of a named volume; empty for an anonymous one,
+	// which lives in the task's own storage.
+	Volume   string
+	Target   string
+	ReadOnly bool
 }
 
 // SecretEnv is an environment variable that ECS reads from a secret, or

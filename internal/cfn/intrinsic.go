@@ -21,6 +21,15 @@ func Join(sep string, values ...any) Fn { return Fn{"Fn::Join": []any{sep, value
 // Select picks the index-th item of a list.
 func Select(index int, list any) Fn { return Fn{"Fn::Select": []any{index, list}} }
 
+// If is a when condition holds, else b.
+func If(condition string, a, b any) Fn { return Fn{"Fn::If": []any{condition, a, b}} }
+
+// Equals is a condition: a equals b.
+func Equals(a, b any) Fn { return Fn{"Fn::Equals": []any{a, b}} }
+
+// Not is a condition: c does not hold.
+func Not(c any) Fn { return Fn{"Fn::Not": []any{c}} }
+
 // Split splits a string at each separator.
 func Split(sep string, s any) Fn { return Fn{"Fn::Split": []any{sep, s}} }
 

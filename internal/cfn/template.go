@@ -19,6 +19,7 @@ type Template struct {
 	AWSTemplateFormatVersion string               `json:"AWSTemplateFormatVersion"`
 	Description              string               `json:"Description,omitempty"`
 	Parameters               map[string]Parameter `json:"Parameters,omitempty"`
+	Conditions               map[string]any       `json:"Conditions,omitempty"`
 	Resources                map[string]Resource  `json:"Resources"`
 	Outputs                  map[string]Output    `json:"Outputs,omitempty"`
 	// overlay is a fragment merged over the rendered template.
@@ -46,10 +47,15 @@ type Properties interface {
 
 // Resource is one entry of the template's Resources section.
 type Resource struct {
-	Type           string     `json:"Type"`
-	DependsOn      []string   `json:"DependsOn,omitempty"`
-	DeletionPolicy string     `json:"DeletionPolicy,omitempty"`
-	Properties     Properties `json:"Properties"`
+	Type      string   `json:"Type"`
+	Condition string   `json:"Condition,omitempty"`
+	DependsOn []string `json:"DependsOn,omitempty"`
+	// DeletionPolicy and UpdateReplacePolicy are Retain for what must
+	// outlive the stack: data.
+	DeletionPolicy      string         `json:"DeletionPolicy,omitempty"`
+	UpdateReplacePolicy string         `json:"UpdateReplacePolicy,omitempty"`
+	Metadata            map[string]any `json:"Metadata,omitempty"`
+	Properties          Properties     `json:"Properties,omitempty"`
 }
 
 // New returns an empty template.
@@ -58,6 +64,7 @@ func New(description string) *Template {
 		AWSTemplateFormatVersion: FormatVersion,
 		Description:              description,
 		Parameters:               map[string]Parameter{},
+		Conditions:               map[string]any{},
 		Resources:                map[string]Resource{},
 		Outputs:                  map[string]Output{},
 	}
@@ -74,6 +81,33 @@ func (t *Template) Add(logicalID string, p Properties, dependsOn ...string) erro
 	slices.Sort(deps)
 	t.Resources[logicalID] = Resource{Type: p.ResourceType(), DependsOn: slices.Compact(deps), Properties: p}
 	return nil
+}
+
+// Retain keeps a resource when its stack is deleted, or when an update
+// replaces it.
+func (t *Template) Retain(logicalID string) {
+	r := t.Resources[logicalID]
+	r.DeletionPolicy, r.UpdateReplacePolicy = "Retain", "Retain"
+	t.Resources[logicalID] = r
+}
+
+// Gate adds a resource that exists once the resources exist that refs
+// refer to, even those a condition may leave out, which DependsOn cannot
+// name: the refs are in its metadata. Depending on the gate is depending
+// on them.
+func (t *Template) Gate(logicalID string, refs map[string]any) error {
+	if _, dup := t.Resources[logicalID]; dup {
+		return fmt.Errorf("two resources have the logical ID %q", logicalID)
+	}
+	t.Resources[logicalID] = Resource{Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: refs}
+	return nil
+}
+
+// When makes a resource exist only when a condition of the template holds.
+func (t *Template) When(logicalID, condition string) {
+	r := t.Resources[logicalID]
+	r.Condition = condition
+	t.Resources[logicalID] = r
 }
 
 // JSON renders the template as indented JSON, for people. encoding/json

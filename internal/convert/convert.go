@@ -87,6 +87,7 @@ func Template(p *app.Project) (*cfn.Template, error) {
 	for _, n := range p.Networks {
 		c.network(n)
 	}
+	c.volumes()
 	if p.LoadBalancer != nil {
 		c.loadBalancer(p.LoadBalancer)
 	}

@@ -187,11 +187,12 @@ func (c *converter) targetGroup(s *app.Service, p app.Port) *cfn.TargetGroup {
 	return tg
 }
 
-// taskSecurityGroup lets the load balancer, and nothing else, reach the
-// service's published container ports.
+// taskSecurityGroup is the service's own group: the load balancer, and
+// nothing else, reaches its published container ports, and its file
+// systems let it in.
 func (c *converter) taskSecurityGroup(s *app.Service) *cfn.SecurityGroup {
 	g := &cfn.SecurityGroup{
-		GroupDescription: fmt.Sprintf("%s service %s: traffic from the load balancer", c.p.Name, s.Name),
+		GroupDescription: fmt.Sprintf("%s service %s", c.p.Name, s.Name),
 		VpcId:            cfn.Ref(VPCParameter),
 		Tags:             c.serviceTags(s),
 	}

@@ -10,11 +10,11 @@ import (
 // compose names if one suffix ends another, or if a project-wide name ends
 // with a suffix; neither may happen.
 func TestLogicalIDsCannotCollide(t *testing.T) {
-	suffixes := []string{serviceSuffix, taskDefinitionSuffix, executionRoleSuffix, discoverySuffix, taskGroupSuffix, taskRoleSuffix, scalableTargetSuffix, scalingPolicySuffix, networkSuffix, networkIngressSuffix}
+	suffixes := []string{serviceSuffix, taskDefinitionSuffix, executionRoleSuffix, discoverySuffix, taskGroupSuffix, taskRoleSuffix, scalableTargetSuffix, scalingPolicySuffix, fileSystemSuffix, accessPointSuffix, volumeGroupSuffix, mountTargetsSuffix, networkSuffix, networkIngressSuffix}
 	// Target groups end in {Tcp|Udp}{digits}TargetGroup: the protocol word
 	// ends in "p" and no other suffix ends in "pNTargetGroup"; listeners
 	// end in digits, which no other name does.
-	suffixes = append(suffixes, "Tcp0"+targetGroupSuffix, "Udp0"+targetGroupSuffix)
+	suffixes = append(suffixes, "Tcp0"+targetGroupSuffix, "Udp0"+targetGroupSuffix, mountTargetSuffix+"1")
 	fixed := []string{clusterID, logGroupID, namespaceID, loadBalancerID, lbGroupID}
 	for _, a := range suffixes {
 		for _, b := range suffixes {

@@ -40,6 +40,7 @@ func (c *converter) service(s *app.Service) {
 		td.ContainerDefinitions = append(td.ContainerDefinitions, files)
 		td.Volumes = append(td.Volumes, volumes...)
 	}
+	mountTargets := c.volumeMounts(s, td)
 	if s.TaskRole != nil {
 		c.add(s.ID+taskRoleSuffix, c.taskRole(s))
 		td.TaskRoleArn = cfn.GetAtt(s.ID+taskRoleSuffix, "Arn")
@@ -90,11 +91,16 @@ func (c *converter) service(s *app.Service) {
 	for _, cp := range s.Capacity {
 		svc.CapacityProviderStrategy = append(svc.CapacityProviderStrategy, cfn.CapacityProviderItem{CapacityProvider: cp.Provider, Weight: cp.Weight})
 	}
-	var listeners []string
-	if len(s.Ports) > 0 {
+	// The service waits for what its tasks need and nothing in the template
+	// says: a listener for its target groups, mount targets for its file
+	// systems.
+	wait := mountTargets
+	if len(s.Ports) > 0 || c.ownsVolumes(s) {
 		groupID := s.ID + taskGroupSuffix
 		c.add(groupID, c.taskSecurityGroup(s))
 		groups = append(groups, cfn.GetAtt(groupID, "GroupId"))
+	}
+	if len(s.Ports) > 0 {
 		for _, port := range s.Ports {
 			tg := targetGroupID(s, port)
 			c.add(tg, c.targetGroup(s, port))
@@ -109,7 +115,7 @@ func (c *converter) service(s *app.Service) {
 		// ECS refuses a target group that no listener uses yet.
 		for _, l := range c.p.LoadBalancer.Listeners {
 			if l.Service == s.Name && !l.RedirectToHTTPS {
-				listeners = append(listeners, listenerID(l))
+				wait = append(wait, listenerID(l))
 			}
 		}
 	}
@@ -124,7 +130,7 @@ func (c *converter) service(s *app.Service) {
 		SecurityGroups: groups,
 		Subnets:        cfn.Ref(SubnetsParameter),
 	}}
-	c.add(s.ID+serviceSuffix, svc, listeners...)
+	c.add(s.ID+serviceSuffix, svc, wait...)
 	if s.Autoscaling != nil {
 		c.autoscaling(s)
 	}
@@ -270,6 +276,12 @@ func (c *converter) taskRole(s *app.Service) *cfn.Role {
 	}
 	if s.TaskRole.Policy != nil {
 		role.Policies = append(role.Policies, cfn.Policy{PolicyName: "x-aws-role", PolicyDocument: s.TaskRole.Policy})
+	}
+	if access := c.volumeAccess(s); len(access) > 0 {
+		role.Policies = append(role.Policies, cfn.Policy{
+			PolicyName:     "volumes",
+			PolicyDocument: cfn.PolicyDocument{Version: cfn.PolicyVersion, Statement: access},
+		})
 	}
 	if s.Exec {
 		role.Policies = append(role.Policies, cfn.Policy{

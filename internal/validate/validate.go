@@ -95,6 +95,7 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 	}
 
 	files(p, out, r)
+	volumes(p, out, r)
 	out.Env = func(name string) (string, bool) {
 		v, ok := p.Environment[name]
 		return v, ok
@@ -133,9 +134,6 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 
 // projectLevel checks the top-level sections that are not services.
 func projectLevel(p *types.Project, r *report) {
-	for _, name := range slices.Sorted(mapKeys(p.Volumes)) {
-		r.errorf("volumes."+name, "named volumes (Amazon EFS) are not supported yet")
-	}
 	for _, name := range slices.Sorted(mapKeys(p.Models)) {
 		r.errorf("models."+name, "ECS does not run AI models")
 	}
@@ -261,10 +259,7 @@ func unsupported(p *types.Project, s types.ServiceConfig, key string, r *report)
 		case types.VolumeTypeTmpfs:
 			r.errorf(vkey, "tmpfs mounts are not supported on Fargate")
 		case types.VolumeTypeVolume:
-			if v.Source == "" {
-				r.errorf(vkey, "anonymous volumes are not supported yet")
-			}
-			// Named volumes are reported once, at the top level.
+			// Named and anonymous volumes are read by volumes().
 		default:
 			r.errorf(vkey, "volumes of type %q are not supported on Fargate", v.Type)
 		}
