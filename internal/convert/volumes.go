@@ -13,11 +13,11 @@ const maxVolumeZones = 6
 
 // Suffixes of the logical IDs of a volume's resources.
 const (
-	fileSystemSuffix    = "FileSystem"
-	mountTargetSuffix   = "MountTarget"
+	fileSystemSuffix  = "FileSystem"
+	mountTargetSuffix = "MountTarget"
 	// mountTargetsSuffix names the gate that exists once every mount
 	// target of a volume does.
-	mountTargetsSuffix = "MountTargets"
+	mountTargetsSuffix  = "MountTargets"
 	accessPointSuffix   = "AccessPoint"
 	volumeGroupSuffix   = "VolumeSecurityGroup"
 	fileSystemParameter = "FileSystemId"
