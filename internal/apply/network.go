@@ -92,6 +92,9 @@ func (d *Deployer) parameters(ctx context.Context, p *app.Project, stack *cfntyp
 		}
 		params[convert.LoadBalancerSubnetsParameter] = ids(lbSubnets)
 	}
+	if err := d.volumeParameters(ctx, p, stack, tasks, params); err != nil {
+		return nil, err
+	}
 	if lb != nil && lb.Certificate != "" {
 		// arn:aws:acm:REGION:ACCOUNT:certificate/ID
 		if region := strings.Split(lb.Certificate, ":")[3]; region != d.AWS.Region {

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -43,6 +44,7 @@ type Clients struct {
 	ECS            *ecs.Client
 	Logs           *cloudwatchlogs.Client
 	ELB            *elasticloadbalancingv2.Client
+	EFS            *efs.Client
 	SecretsManager *secretsmanager.Client
 	SSM            *ssm.Client
 	STS            *sts.Client
@@ -92,6 +94,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		ECS:            ecs.NewFromConfig(cfg),
 		Logs:           cloudwatchlogs.NewFromConfig(cfg),
 		ELB:            elasticloadbalancingv2.NewFromConfig(cfg),
+		EFS:            efs.NewFromConfig(cfg),
 		SecretsManager: secretsmanager.NewFromConfig(cfg),
 		SSM:            ssm.NewFromConfig(cfg),
 		STS:            sts.NewFromConfig(cfg),
