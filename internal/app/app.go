@@ -112,6 +112,12 @@ type Service struct {
 	// SecretEnv are environment variables read from secrets
 	// (x-aws-secret_env), sorted by name.
 	SecretEnv []SecretEnv
+	// WaitFor are the services whose ECS services must be stable (running
+	// and healthy) before this one starts: depends_on service_healthy.
+	WaitFor []string
+	// Jobs run to completion in each task before the service's container
+	// starts: the services it depends on with service_completed_successfully.
+	Jobs []*Job
 	// TaskRole is what the containers may do in AWS; nil for nothing.
 	TaskRole *TaskRole
 	// PullCredentials is the ARN of the Secrets Manager secret that holds
@@ -134,6 +140,10 @@ type Service struct {
 	// checks of a new task.
 	GraceSeconds int
 }
+
+// FilesContainer is the name of the container that writes a service's
+// secrets and configs as files before the service's container starts.
+const FilesContainer = "docker-ecs-files"
 
 // The kinds of File.
 const (
@@ -217,6 +227,22 @@ type VolumeMount struct {
 // from one key of a JSON secret.
 type SecretEnv struct {
 	Name, Secret, Key string
+}
+
+// Job is a compose service that others wait to complete: on ECS, a
+// container of their tasks that runs before their own.
+type Job struct {
+	Name  string
+	Image string
+	// ECRRepository is the ARN of the private ECR repository of the image,
+	// as for a service.
+	ECRRepository string
+	Command       []string
+	Entrypoint    []string
+	WorkingDir    string
+	User          string
+	// Environment is sorted by name.
+	Environment []EnvVar
 }
 
 // TaskRole is the IAM role of a service's tasks.

@@ -14,10 +14,7 @@ import (
 // the task's scratch volumes, before the service's container starts: a
 // small image on Amazon ECR Public, which every region reaches without
 // Docker Hub's limits.
-const (
-	filesContainer = "files"
-	filesImage     = "public.ecr.aws/docker/library/busybox:1.37"
-)
+const filesImage = "public.ecr.aws/docker/library/busybox:1.37"
 
 // SecretARNParameter and SecretVersionParameter name the parameters that
 // up fills with the ARN of a secret and the version its tasks read: a new
@@ -170,7 +167,7 @@ func (c *converter) filesContainerOf(s *app.Service) (cfn.ContainerDefinition, [
 	}
 
 	def := cfn.ContainerDefinition{
-		Name:       filesContainer,
+		Name:       app.FilesContainer,
 		Image:      filesImage,
 		Essential:  false,
 		EntryPoint: []string{"sh", "-c"},

@@ -36,9 +36,14 @@ func (c *converter) service(s *app.Service) {
 		files, volumes, mounts := c.filesContainerOf(s)
 		main := &td.ContainerDefinitions[0]
 		main.MountPoints = append(main.MountPoints, mounts...)
-		main.DependsOn = append(main.DependsOn, cfn.ContainerDependency{ContainerName: filesContainer, Condition: "SUCCESS"})
+		main.DependsOn = append(main.DependsOn, cfn.ContainerDependency{ContainerName: app.FilesContainer, Condition: "SUCCESS"})
 		td.ContainerDefinitions = append(td.ContainerDefinitions, files)
 		td.Volumes = append(td.Volumes, volumes...)
+	}
+	for _, j := range s.Jobs {
+		td.ContainerDefinitions = append(td.ContainerDefinitions, c.job(s, j))
+		main := &td.ContainerDefinitions[0]
+		main.DependsOn = append(main.DependsOn, cfn.ContainerDependency{ContainerName: j.Name, Condition: "SUCCESS"})
 	}
 	mountTargets := c.volumeMounts(s, td)
 	if s.TaskRole != nil {
@@ -93,8 +98,13 @@ func (c *converter) service(s *app.Service) {
 	}
 	// The service waits for what its tasks need and nothing in the template
 	// says: a listener for its target groups, mount targets for its file
-	// systems.
+	// systems, and the services it depends on with service_healthy.
 	wait := mountTargets
+	for _, name := range s.WaitFor {
+		if dep, ok := c.services[name]; ok {
+			wait = append(wait, dep.ID+serviceSuffix)
+		}
+	}
 	if len(s.Ports) > 0 || c.ownsVolumes(s) {
 		groupID := s.ID + taskGroupSuffix
 		c.add(groupID, c.taskSecurityGroup(s))
@@ -206,6 +216,32 @@ func (c *converter) container(s *app.Service) cfn.ContainerDefinition {
 	return def
 }
 
+// job is the container of a service that the service waits to complete:
+// it runs in each of the service's tasks, before the service's container.
+func (c *converter) job(s *app.Service, j *app.Job) cfn.ContainerDefinition {
+	def := cfn.ContainerDefinition{
+		Name:             j.Name,
+		Image:            j.Image,
+		Essential:        false,
+		EntryPoint:       j.Entrypoint,
+		Command:          j.Command,
+		WorkingDirectory: j.WorkingDir,
+		User:             j.User,
+		LogConfiguration: &cfn.LogConfiguration{
+			LogDriver: "awslogs",
+			Options: map[string]any{
+				"awslogs-group":         cfn.Ref(logGroupID),
+				"awslogs-region":        cfn.Ref(cfn.Region),
+				"awslogs-stream-prefix": s.Name,
+			},
+		},
+	}
+	for _, e := range j.Environment {
+		def.Environment = append(def.Environment, cfn.KeyValuePair{Name: e.Name, Value: e.Value})
+	}
+	return def
+}
+
 // executionRole is what ECS acts as to start the service's tasks: it can
 // pull the image (from the one private ECR repository the image is in, if
 // any, with the one secret that holds registry credentials, if any) and
@@ -216,12 +252,18 @@ func (c *converter) executionRole(s *app.Service) *cfn.Role {
 		Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 		Resource: []any{cfn.GetAtt(logGroupID, "Arn")},
 	}}
-	if s.ECRRepository != "" {
+	var repositories []any
+	for _, r := range append([]string{s.ECRRepository}, jobRepositories(s)...) {
+		if r != "" && !slices.Contains(repositories, any(r)) {
+			repositories = append(repositories, r)
+		}
+	}
+	if len(repositories) > 0 {
 		statements = append(statements,
 			cfn.Statement{
 				Effect:   "Allow",
 				Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
-				Resource: []any{s.ECRRepository},
+				Resource: repositories,
 			},
 			// A registry login token is not tied to a repository.
 			cfn.Statement{
@@ -246,6 +288,14 @@ func (c *converter) executionRole(s *app.Service) *cfn.Role {
 		}},
 		Tags: c.serviceTags(s),
 	}
+}
+
+func jobRepositories(s *app.Service) []string {
+	var out []string
+	for _, j := range s.Jobs {
+		out = append(out, j.ECRRepository)
+	}
+	return out
 }
 
 // assumedByTasks is the trust policy of a role that ECS tasks assume.

@@ -67,8 +67,13 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 	})
 	serviceIDs := map[string]string{}
 	usedNetworks := map[string]bool{}
+	jobs := jobsOf(p, r)
 	for _, name := range names {
 		s := p.Services[name]
+		if _, ok := jobs[name]; ok {
+			jobs[name] = job(out, s, r)
+			continue
+		}
 		svc := service(p, out, s, r)
 		if other, dup := serviceIDs[svc.ID]; dup {
 			r.errorf("services."+name, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, name, svc.ID)
@@ -94,6 +99,13 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 		out.Networks = append(out.Networks, n)
 	}
 
+	for _, svc := range out.Services {
+		for _, dep := range slices.Sorted(mapKeys(p.Services[svc.Name].DependsOn)) {
+			if j := jobs[dep]; j != nil {
+				svc.Jobs = append(svc.Jobs, j)
+			}
+		}
+	}
 	files(p, out, r)
 	volumes(p, out, r)
 	out.Env = func(name string) (string, bool) {
@@ -179,6 +191,9 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 		Platform:   "X86_64",
 		Replicas:   s.GetScale(),
 	}
+	if s.Name == app.FilesContainer {
+		r.errorf(key, "%s is the name of the container that writes secrets and configs in docker ecs's tasks: rename the service", s.Name)
+	}
 	if !dnsLabel.MatchString(s.Name) {
 		r.errorf(key, "the service name %q cannot be a DNS name in Cloud Map: use letters, digits, '-' and '_', at most 63 characters", s.Name)
 	} else if svc.ID == "" {
@@ -195,7 +210,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 	}
 
 	unsupported(p, s, key, r)
-	dependencies(s, key, r)
+	dependencies(s, svc, key, r)
 	environment(s, svc, proj.Domain, key, r)
 	if len(s.Labels) > 0 {
 		svc.Labels = map[string]string(s.Labels)
@@ -586,14 +601,80 @@ func exposed(s types.ServiceConfig, svc *app.Service, key string, r *report) {
 	svc.ExposedPorts = slices.Compact(svc.ExposedPorts)
 }
 
-// dependencies accepts depends_on: ECS starts every service at once, and a
-// service finds the ones it depends on by name as soon as they run, so a
-// plain dependency needs nothing. Conditions are not honoured yet.
-func dependencies(s types.ServiceConfig, key string, r *report) {
+// dependencies reads depends_on. ECS starts every service at once, and a
+// service finds the ones it depends on by name as soon as they run: a
+// plain dependency needs nothing, and does not serialise the deployment.
+// service_healthy makes the service wait for the other's to be stable;
+// service_completed_successfully runs the other in the service's tasks,
+// before its container (see jobsOf).
+func dependencies(s types.ServiceConfig, svc *app.Service, key string, r *report) {
 	for _, name := range slices.Sorted(mapKeys(s.DependsOn)) {
-		if c := s.DependsOn[name].Condition; c != "" && c != types.ServiceConditionStarted {
-			r.warnf(key+".depends_on."+name+".condition", "%s is not honoured yet: ECS starts %s without waiting for %s", c, s.Name, name)
+		if s.DependsOn[name].Condition == types.ServiceConditionHealthy {
+			svc.WaitFor = append(svc.WaitFor, name)
 		}
+	}
+}
+
+// jobsOf finds the services that others wait to complete
+// (service_completed_successfully): one-off commands, such as database
+// migrations, which on ECS run to completion in the tasks of the services
+// that wait for them, before their containers start, instead of running as
+// services of their own, which ECS would restart forever.
+func jobsOf(p *types.Project, r *report) map[string]*app.Job {
+	jobs := map[string]*app.Job{}
+	for _, name := range slices.Sorted(mapKeys(p.Services)) {
+		for _, dep := range slices.Sorted(mapKeys(p.Services[name].DependsOn)) {
+			if p.Services[name].DependsOn[dep].Condition == types.ServiceConditionCompletedSuccessfully {
+				jobs[dep] = nil
+			}
+		}
+	}
+	for _, name := range slices.Sorted(mapKeys(p.Services)) {
+		for _, dep := range slices.Sorted(mapKeys(p.Services[name].DependsOn)) {
+			if _, ok := jobs[dep]; ok && p.Services[name].DependsOn[dep].Condition != types.ServiceConditionCompletedSuccessfully {
+				r.errorf("services."+name+".depends_on."+dep, "%s runs to completion in the tasks of the services that wait for it to complete, so it cannot also run as a service to start or to be healthy", dep)
+			}
+		}
+	}
+	return jobs
+}
+
+// job checks a service that others wait to complete, and builds the
+// container that runs it in their tasks.
+func job(proj *app.Project, s types.ServiceConfig, r *report) *app.Job {
+	key := "services." + s.Name
+	if s.Name == app.FilesContainer {
+		r.errorf(key, "%s is the name of the container that writes secrets and configs in docker ecs's tasks: rename the service", s.Name)
+	}
+	r.warnf(key, "runs to completion in the tasks of the services that wait for it (depends_on: service_completed_successfully), before their containers, not as a service of its own")
+	if s.Image == "" {
+		r.errorf(key+".image", "ECS runs images, it does not build them: build and push the image to a registry (for example Amazon ECR), then set image")
+	}
+	for _, unsupported := range []struct {
+		set  bool
+		what string
+	}{
+		{len(s.Ports) > 0, "ports"},
+		{len(s.Volumes) > 0, "volumes"},
+		{len(s.Secrets) > 0, "secrets"},
+		{len(s.Configs) > 0, "configs"},
+		{len(s.DependsOn) > 0, "depends_on"},
+	} {
+		if unsupported.set {
+			r.errorf(key+"."+unsupported.what, "a service others wait to complete runs in their tasks, where it cannot have %s", unsupported.what)
+		}
+	}
+	svc := &app.Service{Name: s.Name}
+	environment(s, svc, proj.Domain, key, r)
+	return &app.Job{
+		Name:          s.Name,
+		Image:         s.Image,
+		ECRRepository: ecrRepository(s.Image),
+		Command:       s.Command,
+		Entrypoint:    s.Entrypoint,
+		WorkingDir:    s.WorkingDir,
+		User:          s.User,
+		Environment:   svc.Environment,
 	}
 }
 
