@@ -35,6 +35,9 @@ type Project struct {
 	Files []*File
 	// Volumes are the named volumes the services mount, sorted by name.
 	Volumes []*Volume
+	// GPU is the EC2 capacity of the services that reserve GPUs; nil when
+	// every service runs on Fargate.
+	GPU *GPUCapacity
 	// Env looks up a variable of the project's environment (the process's
 	// and the .env file's), where up reads environment-sourced secrets.
 	Env func(name string) (string, bool)
@@ -128,6 +131,9 @@ type Service struct {
 	// Capacity is the Fargate capacity provider strategy (x-aws-capacity);
 	// nil for on-demand Fargate.
 	Capacity []Capacity
+	// GPUs the container reserves: the service then runs on the project's
+	// GPU instances instead of Fargate.
+	GPUs int
 	// Autoscaling is nil for a fixed number of tasks.
 	Autoscaling *Autoscaling
 	// HealthCheckPath is what an Application Load Balancer requests to
@@ -227,6 +233,15 @@ type VolumeMount struct {
 // from one key of a JSON secret.
 type SecretEnv struct {
 	Name, Secret, Key string
+}
+
+// GPUCapacity is the EC2 capacity of the services that reserve GPUs: an
+// Auto Scaling group of GPU instances that ECS sizes to their tasks.
+type GPUCapacity struct {
+	InstanceType string
+	// MaxSize is the most instances the group may have: one per task the
+	// services may run.
+	MaxSize int
 }
 
 // Job is a compose service that others wait to complete: on ECS, a

@@ -187,8 +187,8 @@ func (Service) ResourceType() string { return "AWS::ECS::Service" }
 
 // CapacityProviderItem is a capacity provider of a service and its weight.
 type CapacityProviderItem struct {
-	CapacityProvider string `json:"CapacityProvider"`
-	Weight           int    `json:"Weight"`
+	CapacityProvider any `json:"CapacityProvider"`
+	Weight           int `json:"Weight"`
 }
 
 // NetworkConfiguration is the awsvpc network of a service's tasks.

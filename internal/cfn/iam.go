@@ -3,7 +3,7 @@ package cfn
 // Role is AWS::IAM::Role.
 type Role struct {
 	AssumeRolePolicyDocument PolicyDocument `json:"AssumeRolePolicyDocument"`
-	ManagedPolicyArns        []string       `json:"ManagedPolicyArns,omitempty"`
+	ManagedPolicyArns        []any          `json:"ManagedPolicyArns,omitempty"`
 	Policies                 []Policy       `json:"Policies,omitempty"`
 	Tags                     []Tag          `json:"Tags,omitempty"`
 }

@@ -21,6 +21,9 @@ func Join(sep string, values ...any) Fn { return Fn{"Fn::Join": []any{sep, value
 // Select picks the index-th item of a list.
 func Select(index int, list any) Fn { return Fn{"Fn::Select": []any{index, list}} }
 
+// Base64 encodes a string in base64, as EC2 user data is.
+func Base64(s any) Fn { return Fn{"Fn::Base64": s} }
+
 // If is a when condition holds, else b.
 func If(condition string, a, b any) Fn { return Fn{"Fn::If": []any{condition, a, b}} }
 

@@ -142,11 +142,16 @@ func (c *converter) project() {
 	if c.p.Cluster == "" {
 		cluster := &cfn.Cluster{Tags: c.projectTags()}
 		for _, s := range c.p.Services {
-			if len(s.Capacity) > 0 {
+			// With GPU instances, the cluster's capacity providers are a
+			// resource of their own (gpuCapacity).
+			if len(s.Capacity) > 0 && c.p.GPU == nil {
 				cluster.CapacityProviders = []string{"FARGATE", "FARGATE_SPOT"}
 			}
 		}
 		c.add(clusterID, cluster)
+	}
+	if c.p.GPU != nil {
+		c.gpuCapacity()
 	}
 	c.add(logGroupID, &cfn.LogGroup{
 		LogGroupName:    LogGroupName(c.p.Name),

@@ -15,7 +15,7 @@ func TestLogicalIDsCannotCollide(t *testing.T) {
 	// ends in "p" and no other suffix ends in "pNTargetGroup"; listeners
 	// end in digits, which no other name does.
 	suffixes = append(suffixes, "Tcp0"+targetGroupSuffix, "Udp0"+targetGroupSuffix, mountTargetSuffix+"1")
-	fixed := []string{clusterID, logGroupID, namespaceID, loadBalancerID, lbGroupID}
+	fixed := []string{clusterID, logGroupID, namespaceID, loadBalancerID, lbGroupID, gpuRoleID, gpuProfileID, gpuGroupID, gpuLaunchTemplateID, gpuAutoScalingGroupID, gpuCapacityProviderID, capacityProvidersID}
 	for _, a := range suffixes {
 		for _, b := range suffixes {
 			if a != b && strings.HasSuffix(a, b) {

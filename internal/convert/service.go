@@ -21,12 +21,16 @@ func (c *converter) service(s *app.Service) {
 	discoveryID := s.ID + discoverySuffix
 
 	c.add(roleID, c.executionRole(s))
+	compatibility := "FARGATE"
+	if s.GPUs > 0 {
+		compatibility = "EC2"
+	}
 	td := &cfn.TaskDefinition{
 		Family:                  c.p.Name + "-" + s.Name,
 		Cpu:                     fmt.Sprint(s.CPU),
 		Memory:                  fmt.Sprint(s.Memory),
 		NetworkMode:             "awsvpc",
-		RequiresCompatibilities: []string{"FARGATE"},
+		RequiresCompatibilities: []string{compatibility},
 		RuntimePlatform:         &cfn.RuntimePlatform{CpuArchitecture: s.Platform, OperatingSystemFamily: "LINUX"},
 		ExecutionRoleArn:        cfn.GetAtt(roleID, "Arn"),
 		ContainerDefinitions:    []cfn.ContainerDefinition{c.container(s)},
@@ -90,16 +94,25 @@ func (c *converter) service(s *app.Service) {
 		replicas := s.Replicas
 		svc.DesiredCount = &replicas
 	}
-	if len(s.Capacity) == 0 {
+	var wait []string
+	switch {
+	case s.GPUs > 0:
+		svc.CapacityProviderStrategy = []cfn.CapacityProviderItem{{CapacityProvider: cfn.Ref(gpuCapacityProviderID), Weight: 1}}
+	case len(s.Capacity) == 0:
 		svc.LaunchType = "FARGATE"
 	}
 	for _, cp := range s.Capacity {
 		svc.CapacityProviderStrategy = append(svc.CapacityProviderStrategy, cfn.CapacityProviderItem{CapacityProvider: cp.Provider, Weight: cp.Weight})
 	}
+	if len(svc.CapacityProviderStrategy) > 0 && c.p.GPU != nil {
+		// The capacity providers are the cluster's before the service
+		// uses them, and until it is gone.
+		wait = append(wait, capacityProvidersID)
+	}
 	// The service waits for what its tasks need and nothing in the template
 	// says: a listener for its target groups, mount targets for its file
 	// systems, and the services it depends on with service_healthy.
-	wait := mountTargets
+	wait = append(wait, mountTargets...)
 	for _, name := range s.WaitFor {
 		if dep, ok := c.services[name]; ok {
 			wait = append(wait, dep.ID+serviceSuffix)
@@ -130,7 +143,9 @@ func (c *converter) service(s *app.Service) {
 		}
 	}
 	publicIP := "ENABLED"
-	if c.p.Private {
+	if c.p.Private || s.GPUs > 0 {
+		// The interface of a task on an EC2 instance cannot have a public
+		// address.
 		publicIP = "DISABLED"
 	}
 	svc.NetworkConfiguration = &cfn.NetworkConfiguration{AwsvpcConfiguration: cfn.AwsvpcConfiguration{
@@ -174,6 +189,9 @@ func (c *converter) container(s *app.Service) cfn.ContainerDefinition {
 	}
 	if s.PullCredentials != "" {
 		def.RepositoryCredentials = &cfn.RepositoryCredentials{CredentialsParameter: s.PullCredentials}
+	}
+	if s.GPUs > 0 {
+		def.ResourceRequirements = []cfn.ResourceRequirement{{Type: "GPU", Value: fmt.Sprint(s.GPUs)}}
 	}
 	labels := c.versionLabels(s)
 	for k, v := range s.Labels {
@@ -321,7 +339,7 @@ func (c *converter) taskRole(s *app.Service) *cfn.Role {
 			"ArnLike":      map[string]any{"aws:SourceArn": cfn.Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*")},
 			"StringEquals": map[string]any{"aws:SourceAccount": cfn.Ref(cfn.AccountID)},
 		}),
-		ManagedPolicyArns: s.TaskRole.ManagedPolicies,
+		ManagedPolicyArns: anys(s.TaskRole.ManagedPolicies),
 		Tags:              c.serviceTags(s),
 	}
 	if s.TaskRole.Policy != nil {
@@ -381,4 +399,12 @@ func (c *converter) autoscaling(s *app.Service) {
 			ScaleOutCooldown:              a.ScaleOutCooldown,
 		},
 	})
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
 }

@@ -18,7 +18,7 @@ import (
 // Docker ECS integration, so that its users' files keep working.
 var (
 	projectExtensions = []string{vpcExtension, "x-aws-subnets", "x-aws-private", "x-aws-cluster", loadBalancerExtension, internalExtension, certificateExtension, "x-aws-logs_retention", "x-aws-cloudformation"}
-	serviceExtensions = []string{"x-aws-role", "x-aws-policies", "x-aws-pull_credentials", "x-aws-exec", "x-aws-capacity", "x-aws-healthcheck_path", "x-aws-secret_env"}
+	serviceExtensions = []string{"x-aws-role", "x-aws-policies", "x-aws-pull_credentials", "x-aws-exec", "x-aws-capacity", "x-aws-healthcheck_path", "x-aws-secret_env", "x-aws-instance_type"}
 )
 
 var (

@@ -108,6 +108,7 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 	}
 	files(p, out, r)
 	volumes(p, out, r)
+	out.GPU = gpuCapacity(p, out, r)
 	out.Env = func(name string) (string, bool) {
 		v, ok := p.Environment[name]
 		return v, ok
@@ -233,6 +234,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 	resources(s, svc, key, r)
 	deployment(s, svc, key, r)
 	serviceExtensionsOf(s, svc, key, r)
+	gpus(s, svc, key, r)
 	networks(p, s, svc, key, r)
 	exposed(s, svc, key, r)
 	return svc
@@ -263,9 +265,6 @@ func unsupported(p *types.Project, s types.ServiceConfig, key string, r *report)
 	if len(s.Devices) > 0 {
 		r.errorf(key+".devices", "Fargate does not give containers access to host devices")
 	}
-	if len(s.Gpus) > 0 {
-		r.errorf(key+".gpus", "GPUs are not supported yet")
-	}
 	for i, v := range s.Volumes {
 		vkey := fmt.Sprintf("%s.volumes[%d]", key, i)
 		switch v.Type {
@@ -291,15 +290,8 @@ func unsupported(p *types.Project, s types.ServiceConfig, key string, r *report)
 	if s.Deploy != nil && s.Deploy.Mode != "" && s.Deploy.Mode != "replicated" {
 		r.errorf(key+".deploy.mode", "Fargate runs replicated services only, not %q", s.Deploy.Mode)
 	}
-	if s.Deploy != nil {
-		for _, res := range []struct {
-			name string
-			r    *types.Resource
-		}{{"limits", s.Deploy.Resources.Limits}, {"reservations", s.Deploy.Resources.Reservations}} {
-			if res.r != nil && len(res.r.Devices) > 0 {
-				r.errorf(key+".deploy.resources."+res.name+".devices", "devices and GPUs are not supported yet")
-			}
-		}
+	if s.Deploy != nil && s.Deploy.Resources.Limits != nil && len(s.Deploy.Resources.Limits.Devices) > 0 {
+		r.errorf(key+".deploy.resources.limits.devices", "devices are reserved, not limited: use deploy.resources.reservations.devices")
 	}
 
 	ignored := []struct {
