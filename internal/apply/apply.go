@@ -65,10 +65,6 @@ const (
 	maxPoll = 5 * time.Second
 )
 
-// maxInlineTemplate is the largest template CloudFormation takes in the
-// request itself.
-const maxInlineTemplate = 51200
-
 // stack describes the project's stack; nil when there is none.
 func (d *Deployer) stack(ctx context.Context, name string) (*types.Stack, error) {
 	out, err := d.AWS.CloudFormation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})

@@ -41,8 +41,8 @@ func (d *Deployer) Up(ctx context.Context, p *app.Project, tpl *cfn.Template, o 
 	if err != nil {
 		return err
 	}
-	if len(body) > maxInlineTemplate {
-		return fmt.Errorf("the template of %s is %d bytes, more than the %d CloudFormation takes inline; templates this large are not supported yet", p.Name, len(body), maxInlineTemplate)
+	if err := fits(p.Name, tpl, body); err != nil {
+		return err
 	}
 	account, err := d.AWS.Identity(ctx)
 	if err != nil {
@@ -114,15 +114,21 @@ func (op *operation) create(ctx context.Context) error {
 	if op.o.KeepFailed {
 		onFailure = types.OnFailureDoNothing
 	}
+	body, url, cleanup, err := op.d.template(ctx, op.body)
+	if err != nil {
+		return err
+	}
 	out, err := op.d.AWS.CloudFormation.CreateStack(ctx, &cloudformation.CreateStackInput{
 		StackName:          aws.String(op.project),
-		TemplateBody:       aws.String(string(op.body)),
+		TemplateBody:       body,
+		TemplateURL:        url,
 		Parameters:         op.params,
 		Capabilities:       []types.Capability{types.CapabilityCapabilityIam},
 		Tags:               projectTags(op.project),
 		OnFailure:          onFailure,
 		ClientRequestToken: aws.String(tok),
 	})
+	cleanup()
 	if awsapi.IsCode(err, "AlreadyExistsException") {
 		return fmt.Errorf("the stack of %s was created by someone else meanwhile: run docker ecs up again", op.project)
 	}
@@ -146,15 +152,21 @@ func (op *operation) createChangeSet(ctx context.Context, creating bool) error {
 		kind = types.ChangeSetTypeCreate
 	}
 	name := token("changes")
+	body, url, cleanup, err := op.d.template(ctx, op.body)
+	if err != nil {
+		return err
+	}
 	cs, err := op.d.AWS.CloudFormation.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{
 		StackName:     aws.String(op.project),
 		ChangeSetName: aws.String(name),
 		ChangeSetType: kind,
-		TemplateBody:  aws.String(string(op.body)),
+		TemplateBody:  body,
+		TemplateURL:   url,
 		Parameters:    op.params,
 		Capabilities:  []types.Capability{types.CapabilityCapabilityIam},
 		Tags:          projectTags(op.project),
 	})
+	cleanup()
 	if err != nil {
 		return awsapi.Explain(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -45,6 +46,7 @@ type Clients struct {
 	Logs           *cloudwatchlogs.Client
 	ELB            *elasticloadbalancingv2.Client
 	EFS            *efs.Client
+	S3             *s3.Client
 	SecretsManager *secretsmanager.Client
 	SSM            *ssm.Client
 	STS            *sts.Client
@@ -95,6 +97,8 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 		Logs:           cloudwatchlogs.NewFromConfig(cfg),
 		ELB:            elasticloadbalancingv2.NewFromConfig(cfg),
 		EFS:            efs.NewFromConfig(cfg),
+		// A custom endpoint (AWS_ENDPOINT_URL) has no bucket subdomains.
+		S3:             s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = cfg.BaseEndpoint != nil }),
 		SecretsManager: secretsmanager.NewFromConfig(cfg),
 		SSM:            ssm.NewFromConfig(cfg),
 		STS:            sts.NewFromConfig(cfg),

@@ -1,0 +1,67 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/docker-ecs/docker-ecs/internal/awsapi"
+	"github.com/docker-ecs/docker-ecs/internal/cfn"
+)
+
+// CloudFormation's limits on a template.
+const (
+	// maxInlineTemplate is the largest template a request may carry;
+	// larger ones go through S3.
+	maxInlineTemplate = 51200
+	// maxTemplate is the largest template CloudFormation reads from S3.
+	maxTemplate = 1 << 20
+	// maxResources is the most resources a stack may have.
+	maxResources = 500
+)
+
+// fits checks, before anything in AWS is touched, that CloudFormation
+// takes the template.
+func fits(project string, tpl *cfn.Template, body []byte) error {
+	if n := len(tpl.Resources); n > maxResources {
+		return fmt.Errorf("the template of %s has %d resources, and a CloudFormation stack holds at most %d: split the project into smaller ones (each service takes about five)", project, n, maxResources)
+	}
+	if len(body) > maxTemplate {
+		return fmt.Errorf("the template of %s is %d bytes, and CloudFormation reads at most %d: split the project into smaller ones", project, len(body), maxTemplate)
+	}
+	return nil
+}
+
+// template gives CloudFormation the template: in the request when it is
+// small enough, else through a temporary S3 bucket, which cleanup removes
+// once CloudFormation has read it (CloudFormation reads the template when
+// it takes the request).
+func (d *Deployer) template(ctx context.Context, body []byte) (inline, url *string, cleanup func(), err error) {
+	if len(body) <= maxInlineTemplate {
+		return aws.String(string(body)), nil, func() {}, nil
+	}
+	bucket := "docker-ecs-" + token("template")[len("docker-ecs-template-"):]
+	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
+	if d.AWS.Region != "us-east-1" {
+		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(d.AWS.Region)}
+	}
+	if _, err := d.AWS.S3.CreateBucket(ctx, in); err != nil {
+		return nil, nil, nil, fmt.Errorf("making a bucket for the template, which is too large to send inline: %w", awsapi.Explain(err))
+	}
+	const key = "template.json"
+	cleanup = func() {
+		// Whatever happened, and even after Ctrl-C: nothing is left.
+		ctx := context.WithoutCancel(ctx)
+		_, _ = d.AWS.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		_, _ = d.AWS.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)})
+	}
+	if _, err := d.AWS.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)}); err != nil {
+		cleanup()
+		return nil, nil, nil, fmt.Errorf("uploading the template: %w", awsapi.Explain(err))
+	}
+	return nil, aws.String(fmt.Sprintf("https://%s.s3.%s.amazonaws.com/%s", bucket, d.AWS.Region, key)), cleanup, nil
+}
