@@ -10,7 +10,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/docker-ecs/docker-ecs/internal/fakeaws"
 )
@@ -108,4 +114,53 @@ func TestCancelUpdateStack(t *testing.T) {
 	}
 	_, err := c.cfn.CancelUpdateStack(ctx, &cloudformation.CancelUpdateStackInput{StackName: aws.String("app")})
 	apiError(t, err, "ValidationError", "CancelUpdateStack cannot be called from current stack status")
+}
+
+func TestCallsNameEveryService(t *testing.T) {
+	ctx := context.Background()
+	srv, _, c := newFake(t, fakeaws.Options{})
+	if _, err := c.sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String("s"), SecretString: aws.String("v")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ssm.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("/p"), Value: aws.String("v"), Type: ssmtypes.ParameterTypeString}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.efs.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("nope")})
+	var got []string
+	for _, call := range srv.Calls() {
+		if call.AccessKey != testKey || call.Region != testRegion {
+			t.Fatalf("call %+v", call)
+		}
+		got = append(got, call.Service+"."+call.Operation)
+	}
+	want := "secretsmanager.CreateSecret ssm.PutParameter elasticfilesystem.DescribeFileSystems s3.HeadBucket"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("calls %v", got)
+	}
+	if srv.Count("ssm", "PutParameter") != 1 || srv.Count("secretsmanager", "") != 1 {
+		t.Fatal("Count does not see the new services")
+	}
+}
+
+func TestLogGroupThatExistsOutsideTheStack(t *testing.T) {
+	srv, clk, c := newFake(t, fakeaws.Options{})
+	srv.PutLogEvents("/x", "s", fakeaws.LogEvent{Message: "left by an earlier deployment"})
+	createStack(t, c, &cloudformation.CreateStackInput{StackName: aws.String("logs"),
+		TemplateBody: aws.String(`{"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/x"}}}}`)})
+	if status := advanceUntil(t, clk, c, "logs", time.Minute); status != cfntypes.StackStatusRollbackComplete {
+		t.Fatalf("status %s", status)
+	}
+	e, _ := findEvent(events(t, c, "logs"), "Logs", cfntypes.ResourceStatusCreateFailed)
+	reason := aws.ToString(e.ResourceStatusReason)
+	if !strings.HasPrefix(reason, `Resource handler returned message: "Resource of type 'AWS::Logs::LogGroup' with identifier '/x' already exists." (RequestToken: `) ||
+		!strings.HasSuffix(reason, "HandlerErrorCode: AlreadyExists)") {
+		t.Fatalf("reason %q", reason)
+	}
+	groups, _ := c.logs.DescribeLogGroups(context.Background(), &cloudwatchlogs.DescribeLogGroupsInput{})
+	if len(groups.LogGroups) != 1 {
+		t.Fatal("the rollback deleted the group it did not create")
+	}
 }

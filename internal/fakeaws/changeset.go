@@ -122,7 +122,7 @@ func (s *Server) diff(st *stack, t *template, params map[string]string) ([]chang
 				props[k] = ev
 			}
 		}
-		changed := changedProperties(cur.props, props)
+		changed := changedProperties(cur.declared, props)
 		typeChanged := cur.typ != def.typ
 		if len(changed) == 0 && !typeChanged {
 			continue

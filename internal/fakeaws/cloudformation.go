@@ -108,7 +108,7 @@ func (s *Server) resolveParams(t *template, in []paramInput, prev map[string]str
 			return nil, err
 		}
 	}
-	return out, nil
+	return out, s.checkSSMParameters(t, out)
 }
 
 func (s *Server) checkParam(p *paramDef, v string) error {
@@ -147,22 +147,40 @@ func (s *Server) checkParam(p *paramDef, v string) error {
 	return nil
 }
 
-// submission is what CreateStack, UpdateStack and CreateChangeSet share:
-// a checked template with its parameter values.
-func (s *Server) submission(req *request, st *stack) (*template, map[string]string, error) {
-	var body string
+// templateBody reads the template of a call: inline, from the fake's S3
+// store, or the stack's current one, each within its size limit.
+func (s *Server) templateBody(req *request, st *stack) (string, error) {
 	switch {
 	case req.boolArg("UsePreviousTemplate"):
 		if st == nil || st.tmpl == nil {
-			return nil, nil, validationError("UsePreviousTemplate can only be used on an existing stack")
+			return "", validationError("UsePreviousTemplate can only be used on an existing stack")
 		}
-		body = st.tmpl.body
+		return st.tmpl.body, nil
 	case req.str("TemplateURL") != "":
-		return nil, nil, validationError("The fake does not fetch TemplateURL %s; send TemplateBody", req.str("TemplateURL"))
+		body, err := s.templateFromURL(req.str("TemplateURL"))
+		if err != nil {
+			return "", err
+		}
+		if len(body) > maxTemplateURL {
+			return "", validationError("Template may not exceed %d bytes in size.", maxTemplateURL)
+		}
+		return body, nil
 	case req.form.Has("TemplateBody"):
-		body = req.str("TemplateBody")
-	default:
-		return nil, nil, validationError("Either Template URL or Template Body must be specified.")
+		body := req.str("TemplateBody")
+		if len(body) > maxTemplateBody {
+			return "", validationError("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to %d", maxTemplateBody)
+		}
+		return body, nil
+	}
+	return "", validationError("Either Template URL or Template Body must be specified.")
+}
+
+// submission is what CreateStack, UpdateStack and CreateChangeSet share:
+// a checked template with its parameter values.
+func (s *Server) submission(req *request, st *stack) (*template, map[string]string, error) {
+	body, err := s.templateBody(req, st)
+	if err != nil {
+		return nil, nil, err
 	}
 	t, err := parseTemplate(body)
 	if err != nil {
@@ -177,6 +195,9 @@ func (s *Server) submission(req *request, st *stack) (*template, map[string]stri
 	}
 	params, err := s.resolveParams(t, req.paramInputs(), prev)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkDynamicReferences(t); err != nil {
 		return nil, nil, err
 	}
 	return t, params, nil
@@ -325,7 +346,11 @@ func (s *Server) stackNode(st *stack) *node {
 		if st.tmpl.params[name].noEcho {
 			v = "****"
 		}
-		params = append(params, el("", tx("ParameterKey", name), &node{name: "ParameterValue", text: v}))
+		var resolved *node
+		if ssmParameterValue(st.tmpl.params[name].typ) {
+			resolved = tx("ResolvedValue", st.resolved[name])
+		}
+		params = append(params, el("", tx("ParameterKey", name), &node{name: "ParameterValue", text: v}, resolved))
 	}
 	for _, o := range st.outputs {
 		outputs = append(outputs, el("", tx("OutputKey", o.key), &node{name: "OutputValue", text: o.value}, tx("Description", o.description), tx("ExportName", o.export)))
@@ -515,10 +540,11 @@ func (s *Server) getTemplate(req *request, _ time.Time) (any, error) {
 }
 
 func (s *Server) validateTemplate(req *request, _ time.Time) (any, error) {
-	if req.str("TemplateURL") != "" {
-		return nil, validationError("The fake does not fetch TemplateURL %s; send TemplateBody", req.str("TemplateURL"))
+	body, err := s.templateBody(req, nil)
+	if err != nil {
+		return nil, err
 	}
-	t, err := parseTemplate(req.str("TemplateBody"))
+	t, err := parseTemplate(body)
 	if err != nil {
 		return nil, err
 	}

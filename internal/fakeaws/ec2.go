@@ -9,10 +9,11 @@ import (
 )
 
 type ec2State struct {
-	vpcs        []*vpc
-	subnets     []*subnet
-	routeTables []*routeTable
-	groups      []*securityGroup
+	vpcs            []*vpc
+	subnets         []*subnet
+	routeTables     []*routeTable
+	groups          []*securityGroup
+	launchTemplates []*launchTemplate
 }
 
 type vpc struct {

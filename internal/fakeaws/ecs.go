@@ -12,15 +12,19 @@ import (
 )
 
 type ecsState struct {
-	clusters []*ecsCluster
-	taskDefs []*taskDef
-	services []*ecsService
-	tasks    []*ecsTask
+	clusters          []*ecsCluster
+	taskDefs          []*taskDef
+	services          []*ecsService
+	tasks             []*ecsTask
+	capacityProviders []*capacityProvider
+	execs             []ExecCommand
 }
 
 type ecsCluster struct {
 	name, arn, status string
 	tags              []tag
+	providers         []string
+	strategy          []strategyItem // the default capacity provider strategy
 }
 
 type taskDef struct {
@@ -36,6 +40,7 @@ type ecsService struct {
 	logicalID          string
 	status             string
 	props              map[string]any
+	strategy           []strategyItem
 	deployments        []*ecsDeployment
 	events             []ecsEvent
 	created            time.Time
@@ -70,10 +75,13 @@ type ecsTask struct {
 	created, started, stopped time.Time
 	containers                []*ecsContainer
 	ip, eni, subnet, az, mac  string
+	execEnabled               bool // the service had EnableExecuteCommand when the task started
+	capacityProvider          string
 }
 
 type ecsContainer struct {
 	name, image, lastStatus, health, reason string
+	runtimeID                               string
 	exitCode                                *int
 	essential, hasHealthCheck               bool
 	logGroup, logPrefix                     string
@@ -211,6 +219,7 @@ func (s *Server) launchTask(svc *ecsService, d *ecsDeployment, at time.Time, dur
 	id := s.randString(lowerHex, 32)
 	t := &ecsTask{id: id, arn: s.arn("ecs", "task/"+svc.cluster+"/"+id), cluster: svc.cluster, svc: svc, dep: d, def: td,
 		lastStatus: "PROVISIONING", desiredStatus: "RUNNING", health: "UNKNOWN", created: at,
+		execEnabled: scalarString(svc.props["EnableExecuteCommand"]) == "true", capacityProvider: svc.providerFor(n),
 		eni: "eni-" + s.randString(lowerHex, 17), mac: fmt.Sprintf("0a:%s:%s:%s:%s:%s", s.randString(lowerHex, 2), s.randString(lowerHex, 2), s.randString(lowerHex, 2), s.randString(lowerHex, 2), s.randString(lowerHex, 2))}
 	if len(d.subnets) > 0 {
 		t.subnet = d.subnets[n%len(d.subnets)]
@@ -223,7 +232,7 @@ func (s *Server) launchTask(svc *ecsService, d *ecsDeployment, at time.Time, dur
 	if td != nil {
 		for _, c := range asList(td.props["ContainerDefinitions"]) {
 			cm, _ := c.(map[string]any)
-			ct := &ecsContainer{name: scalarString(cm["Name"]), image: scalarString(cm["Image"]), lastStatus: "PENDING",
+			ct := &ecsContainer{name: scalarString(cm["Name"]), image: scalarString(cm["Image"]), lastStatus: "PENDING", runtimeID: id + "-" + s.randString("0123456789", 10),
 				essential: cm["Essential"] == nil || scalarString(cm["Essential"]) == "true", hasHealthCheck: cm["HealthCheck"] != nil}
 			if lc, ok := cm["LogConfiguration"].(map[string]any); ok && scalarString(lc["LogDriver"]) == "awslogs" {
 				opts, _ := lc["Options"].(map[string]any)
@@ -245,6 +254,57 @@ func (s *Server) launchTask(svc *ecsService, d *ecsDeployment, at time.Time, dur
 	s.after(at, dur/2, func(at time.Time) { s.taskRunning(t, at, dur) })
 }
 
+// secretsError is why a task cannot start when a secret or parameter its
+// containers take (Secrets, RepositoryCredentials) does not exist, with
+// the reason ECS gives; "" when they all exist.
+func (s *Server) secretsError(t *ecsTask) string {
+	if t.def == nil {
+		return ""
+	}
+	const prefix = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: "
+	var refs []string
+	for _, c := range asList(t.def.props["ContainerDefinitions"]) {
+		cm, _ := c.(map[string]any)
+		for _, sec := range asList(cm["Secrets"]) {
+			m, _ := sec.(map[string]any)
+			refs = append(refs, scalarString(m["ValueFrom"]))
+		}
+		if rc, ok := cm["RepositoryCredentials"].(map[string]any); ok {
+			refs = append(refs, scalarString(rc["CredentialsParameter"]))
+		}
+	}
+	for _, ref := range refs {
+		parts := strings.Split(ref, ":")
+		if len(parts) >= 7 && parts[2] == "secretsmanager" {
+			id := strings.Join(parts[:7], ":")
+			sec := s.secrets.find(id)
+			if sec == nil || !sec.deleted.IsZero() {
+				return prefix + "unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret " + id +
+					" from secrets manager: ResourceNotFoundException: Secrets Manager can't find the specified secret. status code: 400, request id: " + s.uuid()
+			}
+			if len(parts) > 7 && parts[7] != "" {
+				var doc map[string]any
+				v := sec.version("", "AWSCURRENT")
+				if v == nil || v.str == nil || json.Unmarshal([]byte(*v.str), &doc) != nil || doc[parts[7]] == nil {
+					return prefix + "unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from Secrets Manager did not contain json key " + parts[7]
+				}
+			}
+			continue
+		}
+		name := ref
+		if len(parts) >= 6 && parts[2] == "ssm" {
+			name = "/" + strings.TrimPrefix(strings.Join(parts[5:], ":"), "parameter/")
+			if s.ssm.params[name] == nil {
+				name = strings.TrimPrefix(name, "/")
+			}
+		}
+		if _, err := s.ssm.lookup(name); err != nil {
+			return prefix + "unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: " + name
+		}
+	}
+	return ""
+}
+
 // logStream is where the awslogs driver writes a container's output.
 func (c *ecsContainer) logStream(taskID string) string {
 	return c.logPrefix + "/" + c.name + "/" + taskID
@@ -252,6 +312,11 @@ func (c *ecsContainer) logStream(taskID string) string {
 
 func (s *Server) taskRunning(t *ecsTask, at time.Time, dur time.Duration) {
 	if t.desiredStatus != "RUNNING" {
+		return
+	}
+	if reason := s.secretsError(t); reason != "" {
+		s.stopTask(t, at, reason, "TaskFailedToStart", nil, "")
+		s.taskFailed(t, at, dur)
 		return
 	}
 	for _, c := range t.containers {
@@ -432,6 +497,7 @@ func init() {
 		"DescribeTasks":          (*Server).describeTasks,
 		"DescribeTaskDefinition": (*Server).describeTaskDefinition,
 		"ListTaskDefinitions":    (*Server).listTaskDefinitions,
+		"ExecuteCommand":         (*Server).executeCommand,
 	})
 }
 
@@ -498,9 +564,14 @@ func (s *Server) describeClusters(req *request, _ time.Time) (any, error) {
 				}
 			}
 		}
+		providers := c.providers
+		if providers == nil {
+			providers = []string{}
+		}
 		clusters = append(clusters, map[string]any{"clusterArn": c.arn, "clusterName": c.name, "status": c.status,
 			"activeServicesCount": active, "runningTasksCount": running, "pendingTasksCount": pending,
-			"registeredContainerInstancesCount": 0, "tags": jsonTags(c.tags)})
+			"registeredContainerInstancesCount": 0, "tags": jsonTags(c.tags),
+			"capacityProviders": providers, "defaultCapacityProviderStrategy": strategyJSON(c.strategy)})
 	}
 	return map[string]any{"clusters": clusters, "failures": failures}, nil
 }
@@ -550,7 +621,7 @@ func (s *Server) serviceJSON(svc *ecsService, withTags bool) map[string]any {
 		deps = append(deps, prune(map[string]any{"id": d.id, "status": d.status, "taskDefinition": s.taskDefARN(d.taskDef),
 			"desiredCount": d.desired, "runningCount": s.countTasks(svc, d, "RUNNING"), "pendingCount": s.countTasks(svc, d, "PROVISIONING", "PENDING"),
 			"failedTasks": d.failedTasks, "rolloutState": d.rollout, "rolloutStateReason": d.reason, "createdAt": epoch(d.created), "updatedAt": epoch(d.updated),
-			"launchType": launchType(svc.props)}))
+			"launchType": svc.launchType()}))
 	}
 	events := []any{}
 	for _, e := range svc.events {
@@ -574,12 +645,15 @@ func (s *Server) serviceJSON(svc *ecsService, withTags bool) map[string]any {
 	}
 	out := prune(map[string]any{"serviceArn": svc.arn, "serviceName": svc.name, "clusterArn": s.arn("ecs", "cluster/"+svc.cluster),
 		"status": svc.status, "desiredCount": desired, "runningCount": s.countTasks(svc, nil, "RUNNING"),
-		"pendingCount": s.countTasks(svc, nil, "PROVISIONING", "PENDING"), "launchType": launchType(svc.props),
+		"pendingCount": s.countTasks(svc, nil, "PROVISIONING", "PENDING"), "launchType": svc.launchType(),
 		"taskDefinition": taskDefinition, "deployments": deps, "events": events, "loadBalancers": lbs, "serviceRegistries": registries,
 		"createdAt": epoch(svc.created), "schedulingStrategy": "REPLICA", "propagateTags": scalarString(svc.props["PropagateTags"]),
 		"enableExecuteCommand": scalarString(svc.props["EnableExecuteCommand"]) == "true"})
 	if nc, ok := svc.props["NetworkConfiguration"].(map[string]any); ok {
 		out["networkConfiguration"] = camelKeys(nc)
+	}
+	if len(svc.strategy) > 0 {
+		out["capacityProviderStrategy"] = strategyJSON(svc.strategy)
 	}
 	if dc, ok := svc.props["DeploymentConfiguration"].(map[string]any); ok {
 		out["deploymentConfiguration"] = camelKeys(dc)
@@ -597,11 +671,13 @@ func (s *Server) taskDefARN(ref string) string {
 	return ref
 }
 
-func launchType(props map[string]any) string {
-	if lt := scalarString(props["LaunchType"]); lt != "" {
+// launchType is the service's launch type: none when it runs on capacity
+// providers, FARGATE when it names nothing.
+func (svc *ecsService) launchType() string {
+	if lt := scalarString(svc.props["LaunchType"]); lt != "" {
 		return lt
 	}
-	if props["CapacityProviderStrategy"] != nil {
+	if len(svc.strategy) > 0 {
 		return ""
 	}
 	return "FARGATE"
@@ -704,6 +780,10 @@ func (s *Server) taskJSON(t *ecsTask) map[string]any {
 		}
 		if t.lastStatus == "RUNNING" || !t.started.IsZero() {
 			cj["networkInterfaces"] = []any{map[string]any{"attachmentId": t.eni, "privateIpv4Address": t.ip}}
+			cj["runtimeId"] = c.runtimeID
+			if t.execEnabled {
+				cj["managedAgents"] = []any{map[string]any{"name": "ExecuteCommandAgent", "lastStatus": c.lastStatus, "lastStartedAt": epoch(t.started)}}
+			}
 		}
 		containers = append(containers, cj)
 	}
@@ -713,7 +793,7 @@ func (s *Server) taskJSON(t *ecsTask) map[string]any {
 	}
 	out := prune(map[string]any{"taskArn": t.arn, "clusterArn": s.arn("ecs", "cluster/"+t.cluster), "lastStatus": t.lastStatus,
 		"desiredStatus": t.desiredStatus, "healthStatus": t.health, "group": "service:" + t.svc.name, "startedBy": t.dep.id,
-		"launchType": launchType(t.svc.props), "availabilityZone": t.az, "createdAt": epoch(t.created), "startedAt": ts(t.started),
+		"launchType": t.svc.launchType(), "capacityProviderName": t.capacityProvider, "enableExecuteCommand": t.execEnabled, "availabilityZone": t.az, "createdAt": epoch(t.created), "startedAt": ts(t.started),
 		"stoppedAt": ts(t.stopped), "stoppingAt": ts(t.stopped), "stoppedReason": t.stoppedReason, "stopCode": t.stopCode,
 		"containers": containers, "connectivity": "CONNECTED", "version": 1,
 		"attachments": []any{map[string]any{"id": t.eni, "type": "ElasticNetworkInterface", "status": attachmentStatus, "details": []any{
@@ -814,10 +894,14 @@ func (s *Server) listTaskDefinitions(req *request, _ time.Time) (any, error) {
 	return map[string]any{"taskDefinitionArns": arns}, nil
 }
 
-// tagsOf reads a CloudFormation Tags property: [{Key, Value}].
-func tagsOf(props map[string]any) []tag {
+// tagsOf reads a CloudFormation Tags property.
+func tagsOf(props map[string]any) []tag { return keyValueTags(props["Tags"]) }
+
+// keyValueTags reads a list of tags written [{Key, Value}], the way
+// CloudFormation and most JSON APIs write them.
+func keyValueTags(v any) []tag {
 	var out []tag
-	for _, t := range asList(props["Tags"]) {
+	for _, t := range asList(v) {
 		m, _ := t.(map[string]any)
 		out = append(out, tag{scalarString(m["Key"]), scalarString(m["Value"])})
 	}
@@ -842,4 +926,64 @@ func mergeTags(base []tag, more ...[]tag) []tag {
 		out = append(out, tag{k, m[k]})
 	}
 	return out
+}
+
+// ExecCommand is an ECS ExecuteCommand call the fake answered.
+type ExecCommand struct {
+	Time                     time.Time
+	Cluster, Task, Container string // cluster name, task ARN, container name
+	Command                  string
+	Interactive              bool
+	SessionID                string
+}
+
+// ExecCommands returns the ExecuteCommand calls that opened a session,
+// oldest first.
+func (s *Server) ExecCommands() []ExecCommand {
+	s.lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.ecs.execs)
+}
+
+// executeCommand opens an ECS Exec session: the task must run, and must
+// have been started by a service with EnableExecuteCommand, which gave it
+// the agent.
+func (s *Server) executeCommand(req *request, now time.Time) (any, error) {
+	c, err := s.clusterArg(req)
+	if err != nil {
+		return nil, err
+	}
+	var t *ecsTask
+	for _, tt := range s.ecs.tasks {
+		if tt.cluster == c.name && (tt.arn == req.jstr("task") || tt.id == req.jstr("task")) {
+			t = tt
+		}
+	}
+	if t == nil {
+		return nil, errorf(400, "InvalidParameterException", "The specified task was not found.")
+	}
+	if !req.jbool("interactive") {
+		return nil, errorf(400, "InvalidParameterException", "Interactive is the only mode supported currently.")
+	}
+	var ct *ecsContainer
+	for _, cc := range t.containers {
+		if cc.name == req.jstr("container") || (req.jstr("container") == "" && len(t.containers) == 1) {
+			ct = cc
+		}
+	}
+	if ct == nil {
+		if req.jstr("container") == "" {
+			return nil, errorf(400, "InvalidParameterException", "The container name must be specified when the task has more than one container.")
+		}
+		return nil, errorf(400, "InvalidParameterException", "The specified container %s was not found in the task.", req.jstr("container"))
+	}
+	if t.lastStatus != "RUNNING" || !t.execEnabled || ct.lastStatus != "RUNNING" {
+		return nil, errorf(400, "InvalidParameterException", "The execute command failed because execute command was not enabled when the task was run or the execute command agent isn’t running. Wait and try again or run a new task with execute command enabled and try again.")
+	}
+	session := "ecs-execute-command-" + s.randString(lowerHex, 17)
+	s.ecs.execs = append(s.ecs.execs, ExecCommand{Time: now, Cluster: c.name, Task: t.arn, Container: ct.name, Command: req.jstr("command"), Interactive: true, SessionID: session})
+	return map[string]any{"clusterArn": c.arn, "containerArn": s.arn("ecs", "container/"+t.cluster+"/"+t.id+"/"+ct.name), "containerName": ct.name,
+		"interactive": true, "taskArn": t.arn, "session": map[string]any{"sessionId": session,
+			"streamUrl":  "wss://ssmmessages." + s.opts.Region + "." + urlSuffix(s.opts.Region) + "/v1/data-channel/" + session + "?role=publish_subscribe",
+			"tokenValue": s.randString(upperAlnum+lowerAlnum, 172)}}, nil
 }

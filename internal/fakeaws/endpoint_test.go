@@ -2,13 +2,17 @@ package fakeaws_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/docker-ecs/docker-ecs/internal/fakeaws"
@@ -39,6 +43,22 @@ func TestEndpointFromEnvironment(t *testing.T) {
 	}
 	if _, err := cloudformation.NewFromConfig(cfg).DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{}); err != nil {
 		t.Fatal(err)
+	}
+	// S3 with the checksums LoadDefaultConfig asks for.
+	bucket := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := bucket.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("templates"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuCentral1}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bucket.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("templates"), Key: aws.String("t.json"), Body: strings.NewReader("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := bucket.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("templates"), Key: aws.String("t.json"), ChecksumMode: s3types.ChecksumModeEnabled})
+	if err != nil || aws.ToString(got.ChecksumCRC32) == "" {
+		t.Fatalf("GetObject %+v %v", got, err)
+	}
+	if body, err := io.ReadAll(got.Body); err != nil || string(body) != "{}" {
+		t.Fatalf("body %q %v", body, err)
 	}
 	for _, c := range srv.Calls() {
 		if c.Region != "eu-central-1" || c.AccessKey != "AKIDFROMENV" {

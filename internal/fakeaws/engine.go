@@ -39,6 +39,7 @@ type stack struct {
 	created, updated, gone time.Time
 	tmpl                   *template
 	params                 map[string]string
+	resolved               map[string]string // params with SSM-typed ones resolved, at the start of the last operation
 	tags                   []tag
 	capabilities           []string
 	onFailure              string // ROLLBACK, DELETE or DO_NOTHING, for creation
@@ -60,6 +61,7 @@ type outputValue struct{ key, value, description, export string }
 type deployment struct {
 	tmpl      *template
 	params    map[string]string
+	resolved  map[string]string
 	tags      []tag
 	outputs   []outputValue
 	resources map[string]*resource
@@ -78,9 +80,21 @@ type resource struct {
 	id, typ, physicalID string
 	status, reason      string
 	updated             time.Time
-	props               map[string]any
+	props               map[string]any // evaluated, dynamic references resolved: what the resource is made of
+	declared            map[string]any // evaluated, dynamic references kept: what CloudFormation compares and shows
 	attrs               map[string]any
 	def                 *resourceDef
+}
+
+// setProps gives a resource its evaluated properties, resolving their
+// dynamic references.
+func (s *Server) setProps(r *resource, props map[string]any) error {
+	resolved, err := s.resolveDynamic(props)
+	if err != nil {
+		return err
+	}
+	r.declared, r.props = props, resolved.(map[string]any)
+	return nil
 }
 
 func (r *resource) clone() *resource {
@@ -105,8 +119,8 @@ func (s *Server) stackEvent(st *stack, at time.Time, status, reason string) {
 func (s *Server) resourceEvent(st *stack, r *resource, at time.Time, status, reason string) {
 	r.status, r.reason, r.updated = status, reason, at
 	props := ""
-	if strings.HasSuffix(status, "_IN_PROGRESS") && r.props != nil {
-		b, _ := json.Marshal(r.props)
+	if strings.HasSuffix(status, "_IN_PROGRESS") && r.declared != nil {
+		b, _ := json.Marshal(r.declared)
 		props = string(b)
 	}
 	st.events = append(st.events, &stackEvent{id: s.uuid(), at: at, logicalID: r.id, physicalID: r.physicalID, typ: r.typ, status: status, reason: reason, properties: props, requestID: st.token})
@@ -232,7 +246,7 @@ func (w *walk) abort(at time.Time) {
 
 func (s *Server) evaluatorFor(st *stack, t *template, params map[string]string) *evaluator {
 	return &evaluator{
-		s: s, t: t, stackName: st.name, stackID: st.id, params: params,
+		s: s, t: t, stackName: st.name, stackID: st.id, params: s.resolvedParams(t, params),
 		ref: func(id string) (any, error) {
 			r := st.resources[id]
 			if r == nil || r.physicalID == "" {
@@ -337,7 +351,7 @@ func (s *Server) startCreate(st *stack, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	st.resources = map[string]*resource{}
+	st.resources, st.resolved = map[string]*resource{}, e.params
 	s.stackEvent(st, at, "CREATE_IN_PROGRESS", "User Initiated")
 	w := newWalk(false)
 	for _, id := range ids {
@@ -390,16 +404,18 @@ func (s *Server) createStep(st *stack, w *walk, e *evaluator, r *resource, at ti
 	props, err := e.eval(r.def.props)
 	if prefix == "CREATE" {
 		if m, ok := props.(map[string]any); ok {
-			r.props = m
+			r.props, r.declared = m, m
 		}
 		s.resourceEvent(st, r, at, "CREATE_IN_PROGRESS", "")
+	}
+	if err == nil {
+		err = s.setProps(r, props.(map[string]any))
 	}
 	if err != nil {
 		s.resourceEvent(st, r, at, prefix+"_FAILED", err.Error())
 		w.fail(r.id, at)
 		return
 	}
-	r.props = props.(map[string]any)
 	dur := s.duration(r.typ)
 	on := Create
 	if prefix == "UPDATE" {
@@ -515,6 +531,14 @@ func (s *Server) startDelete(st *stack, at time.Time, retain []string, mode stri
 	s.sched.at(at, w.start)
 }
 
+// blocked is why the resource cannot be deleted now, if it cannot.
+func (s *Server) blocked(r *resource) error {
+	if t := typeOf(r.typ); t.blocked != nil {
+		return t.blocked(s, r)
+	}
+	return nil
+}
+
 func (s *Server) deleteStep(st *stack, w *walk, r *resource, at time.Time, keep bool) {
 	if keep {
 		s.resourceEvent(st, r, at, "DELETE_SKIPPED", "")
@@ -537,6 +561,15 @@ func (s *Server) deleteStep(st *stack, w *walk, r *resource, at time.Time, keep 
 		})
 		return
 	}
+	if err := s.blocked(r); err != nil {
+		s.after(at, time.Second, func(at time.Time) {
+			if w.live(r.id) {
+				s.resourceEvent(st, r, at, "DELETE_FAILED", s.handlerFailure(err))
+				w.fail(r.id, at)
+			}
+		})
+		return
+	}
 	s.after(at, dur, func(at time.Time) {
 		if w.live(r.id) {
 			typeOf(r.typ).remove(s, st, r, at)
@@ -554,11 +587,11 @@ func (s *Server) startUpdate(st *stack, at time.Time, t *template, params map[st
 	if err != nil {
 		return err
 	}
-	st.prev = &deployment{tmpl: st.tmpl, params: st.params, tags: st.tags, outputs: st.outputs, resources: map[string]*resource{}}
+	st.prev = &deployment{tmpl: st.tmpl, params: st.params, resolved: st.resolved, tags: st.tags, outputs: st.outputs, resources: map[string]*resource{}}
 	for id, r := range st.resources {
 		st.prev.resources[id] = r.clone()
 	}
-	st.tmpl, st.params, st.tags = t, params, tags
+	st.tmpl, st.params, st.resolved, st.tags = t, params, e.params, tags
 	st.updated = at
 	rec := &updateRecord{replaced: map[string]*resource{}, updated: map[string]*resource{}, failed: map[string]*resource{}}
 	st.update = rec
@@ -633,7 +666,7 @@ func (s *Server) updateStep(st *stack, w *walk, e *evaluator, rec *updateRecord,
 		return
 	}
 	props := v.(map[string]any)
-	changed := changedProperties(cur.props, props)
+	changed := changedProperties(cur.declared, props)
 	if len(changed) == 0 && cur.typ == def.typ {
 		cur.def = def
 		w.done(id, at)
@@ -649,14 +682,21 @@ func (s *Server) updateStep(st *stack, w *walk, e *evaluator, rec *updateRecord,
 		}
 		s.resourceEvent(st, cur, at, "UPDATE_IN_PROGRESS", "Requested update requires the creation of a new physical resource; hence creating one.")
 		rec.replaced[id] = cur
-		r := &resource{id: id, typ: def.typ, def: def, status: cur.status, props: cur.props}
+		r := &resource{id: id, typ: def.typ, def: def, status: cur.status, props: cur.props, declared: cur.declared}
 		st.resources[id] = r
 		s.createStep(st, w, e, r, at, "UPDATE")
 		return
 	}
 	rec.updated[id] = cur.clone()
-	cur.props, cur.def = props, def
+	cur.def = def
+	err = s.setProps(cur, props)
 	s.resourceEvent(st, cur, at, "UPDATE_IN_PROGRESS", "")
+	if err != nil {
+		rec.failed[id] = rec.updated[id]
+		s.resourceEvent(st, cur, at, "UPDATE_FAILED", err.Error())
+		w.fail(id, at)
+		return
+	}
 	dur := s.duration(cur.typ)
 	if f := s.fails.match(cur, Update); f != nil {
 		s.after(at, dur, func(at time.Time) {
@@ -730,6 +770,15 @@ func (s *Server) cleanupStep(st *stack, w *walk, r *resource, at time.Time, keep
 		w.done(key, at)
 		return
 	}
+	if err := s.blocked(r); err != nil {
+		s.after(at, time.Second, func(at time.Time) {
+			if w.live(key) {
+				s.resourceEvent(st, r, at, "DELETE_FAILED", s.handlerFailure(err))
+				w.fail(key, at)
+			}
+		})
+		return
+	}
 	s.after(at, s.duration(r.typ), func(at time.Time) {
 		if !w.live(key) {
 			return
@@ -749,7 +798,7 @@ func (s *Server) cleanupStep(st *stack, w *walk, r *resource, at time.Time, keep
 // failed update touched, then deletes what it created.
 func (s *Server) rollbackUpdate(st *stack, at time.Time) {
 	prev, rec := st.prev, st.update
-	st.tmpl, st.params, st.tags = prev.tmpl, prev.params, prev.tags
+	st.tmpl, st.params, st.resolved, st.tags = prev.tmpl, prev.params, prev.resolved, prev.tags
 	w := newWalk(true)
 	var created []*resource
 	for _, id := range rec.added {

@@ -6,9 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/docker-ecs/docker-ecs/internal/fakeaws"
 )
@@ -25,6 +34,31 @@ func TestFaults(t *testing.T) {
 	}
 	describeVpcs := func(c clients) error {
 		_, err := c.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+		return err
+	}
+	createBucket := func(c clients) error {
+		_, err := c.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("fault-bucket"),
+			CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(testRegion)}})
+		return err
+	}
+	describeFileSystems := func(c clients) error {
+		_, err := c.efs.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{})
+		return err
+	}
+	listSecrets := func(c clients) error {
+		_, err := c.sm.ListSecrets(ctx, &secretsmanager.ListSecretsInput{})
+		return err
+	}
+	describeParameters := func(c clients) error {
+		_, err := c.ssm.DescribeParameters(ctx, &ssm.DescribeParametersInput{})
+		return err
+	}
+	describeGroups := func(c clients) error {
+		_, err := c.asg.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{})
+		return err
+	}
+	describeTargets := func(c clients) error {
+		_, err := c.aas.DescribeScalableTargets(ctx, &applicationautoscaling.DescribeScalableTargetsInput{ServiceNamespace: aastypes.ServiceNamespaceEcs})
 		return err
 	}
 	// The SDK retries throttling, 5xx and reset connections: one injected
@@ -45,6 +79,15 @@ func TestFaults(t *testing.T) {
 		"expired_token_query":    {fakeaws.Fault{AccessKey: testKey, Kind: fakeaws.ExpiredToken}, describe, "ExpiredToken", 1, false},
 		"expired_token_json":     {fakeaws.Fault{AccessKey: testKey, Kind: fakeaws.ExpiredToken}, listClusters, "ExpiredTokenException", 1, false},
 		"connection_reset_query": {fakeaws.Fault{Kind: fakeaws.ConnectionReset}, describe, "", 3, true},
+		"s3_slow_down":           {fakeaws.Fault{Service: "s3", Kind: fakeaws.Throttle}, createBucket, "SlowDown", 3, true},
+		"s3_internal_error":      {fakeaws.Fault{Service: "s3", Kind: fakeaws.InternalError}, createBucket, "InternalError", 3, true},
+		"s3_expired_token":       {fakeaws.Fault{Kind: fakeaws.ExpiredToken}, createBucket, "ExpiredToken", 1, false},
+		"efs_throttling":         {fakeaws.Fault{Service: "elasticfilesystem", Kind: fakeaws.Throttle}, describeFileSystems, "ThrottlingException", 3, true},
+		"efs_expired_token":      {fakeaws.Fault{Kind: fakeaws.ExpiredToken}, describeFileSystems, "ExpiredTokenException", 1, false},
+		"secrets_throttling":     {fakeaws.Fault{Service: "secretsmanager", Kind: fakeaws.Throttle}, listSecrets, "ThrottlingException", 3, true},
+		"ssm_unavailable":        {fakeaws.Fault{Service: "ssm", Kind: fakeaws.Unavailable}, describeParameters, "ServiceUnavailable", 3, true},
+		"autoscaling_throttling": {fakeaws.Fault{Service: "autoscaling", Kind: fakeaws.Throttle}, describeGroups, "Throttling", 3, true},
+		"appscaling_reset":       {fakeaws.Fault{Service: "application-autoscaling", Kind: fakeaws.ConnectionReset}, describeTargets, "", 3, true},
 	} {
 		t.Run(name+"/every_call", func(t *testing.T) {
 			srv, _, c := newFake(t, fakeaws.Options{})

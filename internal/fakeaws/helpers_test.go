@@ -10,13 +10,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
@@ -39,6 +45,12 @@ type clients struct {
 	elb  *elbv2.Client
 	sd   *servicediscovery.Client
 	sts  *sts.Client
+	s3   *s3.Client
+	sm   *secretsmanager.Client
+	ssm  *ssm.Client
+	efs  *efs.Client
+	asg  *autoscaling.Client
+	aas  *applicationautoscaling.Client
 }
 
 // sdkConfig is what the plugin will build: static credentials, a region,
@@ -66,6 +78,18 @@ func newClients(cfg aws.Config) clients {
 		elb:  elbv2.NewFromConfig(cfg),
 		sd:   servicediscovery.NewFromConfig(cfg),
 		sts:  sts.NewFromConfig(cfg),
+		// A client with a custom endpoint names buckets in the path. The
+		// checksum settings are those LoadDefaultConfig gives.
+		s3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			o.UsePathStyle = true
+			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenSupported
+			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenSupported
+		}),
+		sm:  secretsmanager.NewFromConfig(cfg),
+		ssm: ssm.NewFromConfig(cfg),
+		efs: efs.NewFromConfig(cfg),
+		asg: autoscaling.NewFromConfig(cfg),
+		aas: applicationautoscaling.NewFromConfig(cfg),
 	}
 }
 

@@ -315,7 +315,7 @@ func (e *evaluator) refValue(name string) (any, error) {
 	}
 	if p := e.t.params[name]; p != nil {
 		v := e.params[name]
-		if strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList" {
+		if strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList" || strings.Contains(p.typ, "<List<") {
 			var out []any
 			for _, item := range strings.Split(v, ",") {
 				out = append(out, strings.TrimSpace(item))

@@ -21,6 +21,10 @@ type resourceType struct {
 	settle   func(s *Server, st *stack, r *resource, at time.Time, dur time.Duration, ok func(time.Time), fail func(time.Time, string))
 	// attr computes attributes that change after creation.
 	attr func(s *Server, r *resource, name string) (any, bool)
+	// blocked tells why AWS refuses to delete the resource right now (an
+	// EFS file system with mount targets, a capacity provider still
+	// associated with a cluster), or nil.
+	blocked func(s *Server, r *resource) error
 }
 
 func (t *resourceType) requiresReplacement(changed []string) bool {
@@ -77,8 +81,12 @@ func (s *Server) nameOr(st *stack, r *resource, prop string, max int) string {
 
 // stackTags are the tags CloudFormation puts on every resource it creates,
 // with the stack's own tags.
-func stackTags(st *stack, r *resource) []tag {
-	return mergeTags(tagsOf(r.props), st.tags, []tag{
+func stackTags(st *stack, r *resource) []tag { return cfnTags(st, r, tagsOf(r.props)) }
+
+// cfnTags are a resource's own tags, whatever property holds them, with
+// those CloudFormation adds.
+func cfnTags(st *stack, r *resource, own []tag) []tag {
+	return mergeTags(own, st.tags, []tag{
 		{"aws:cloudformation:stack-name", st.name},
 		{"aws:cloudformation:stack-id", st.id},
 		{"aws:cloudformation:logical-id", r.id},
@@ -127,22 +135,34 @@ var resourceTypes map[string]*resourceType
 
 func init() {
 	resourceTypes = map[string]*resourceType{
-		"AWS::ECS::Cluster":                          ecsClusterType,
-		"AWS::ECS::TaskDefinition":                   taskDefinitionType,
-		"AWS::ECS::Service":                          ecsServiceType,
-		"AWS::Logs::LogGroup":                        logGroupType,
-		"AWS::EC2::SecurityGroup":                    securityGroupType,
-		"AWS::EC2::SecurityGroupIngress":             ingressType,
-		"AWS::EC2::SecurityGroupEgress":              egressType,
-		"AWS::ElasticLoadBalancingV2::LoadBalancer":  loadBalancerType,
-		"AWS::ElasticLoadBalancingV2::TargetGroup":   targetGroupType,
-		"AWS::ElasticLoadBalancingV2::Listener":      listenerType,
-		"AWS::ElasticLoadBalancingV2::ListenerRule":  listenerRuleType,
-		"AWS::ServiceDiscovery::PrivateDnsNamespace": namespaceType,
-		"AWS::ServiceDiscovery::Service":             sdServiceType,
-		"AWS::IAM::Role":                             roleType,
-		"AWS::IAM::Policy":                           policyType,
-		"AWS::IAM::ManagedPolicy":                    managedPolicyType,
+		"AWS::ECS::Cluster":                             ecsClusterType,
+		"AWS::ECS::TaskDefinition":                      taskDefinitionType,
+		"AWS::ECS::Service":                             ecsServiceType,
+		"AWS::Logs::LogGroup":                           logGroupType,
+		"AWS::EC2::SecurityGroup":                       securityGroupType,
+		"AWS::EC2::SecurityGroupIngress":                ingressType,
+		"AWS::EC2::SecurityGroupEgress":                 egressType,
+		"AWS::ElasticLoadBalancingV2::LoadBalancer":     loadBalancerType,
+		"AWS::ElasticLoadBalancingV2::TargetGroup":      targetGroupType,
+		"AWS::ElasticLoadBalancingV2::Listener":         listenerType,
+		"AWS::ElasticLoadBalancingV2::ListenerRule":     listenerRuleType,
+		"AWS::ServiceDiscovery::PrivateDnsNamespace":    namespaceType,
+		"AWS::ServiceDiscovery::Service":                sdServiceType,
+		"AWS::IAM::Role":                                roleType,
+		"AWS::IAM::Policy":                              policyType,
+		"AWS::IAM::ManagedPolicy":                       managedPolicyType,
+		"AWS::IAM::InstanceProfile":                     instanceProfileType,
+		"AWS::SecretsManager::Secret":                   secretType,
+		"AWS::SSM::Parameter":                           ssmParameterType,
+		"AWS::EFS::FileSystem":                          efsFileSystemType,
+		"AWS::EFS::MountTarget":                         efsMountTargetType,
+		"AWS::EFS::AccessPoint":                         efsAccessPointType,
+		"AWS::ECS::CapacityProvider":                    capacityProviderType,
+		"AWS::ECS::ClusterCapacityProviderAssociations": clusterAssociationsType,
+		"AWS::EC2::LaunchTemplate":                      launchTemplateType,
+		"AWS::AutoScaling::AutoScalingGroup":            autoScalingGroupType,
+		"AWS::ApplicationAutoScaling::ScalableTarget":   scalableTargetType,
+		"AWS::ApplicationAutoScaling::ScalingPolicy":    scalingPolicyType,
 	}
 }
 
@@ -154,19 +174,29 @@ var ecsClusterType = &resourceType{
 			return alreadyExists(r.typ, name)
 		}
 		c := &ecsCluster{name: name, arn: s.arn("ecs", "cluster/"+name), status: "ACTIVE", tags: stackTags(st, r)}
+		if err := s.setClusterProviders(c, stringList(r.props["CapacityProviders"]), strategyOf(r.props["DefaultCapacityProviderStrategy"])); err != nil {
+			return err
+		}
 		s.ecs.clusters = append(s.ecs.clusters, c)
 		r.physicalID, r.attrs = name, map[string]any{"Arn": c.arn}
 		return nil
 	},
-	update: func(s *Server, st *stack, r *resource, _ map[string]any, _ time.Time, _ bool) error {
-		if c := s.ecs.cluster(r.physicalID); c != nil {
-			c.tags = stackTags(st, r)
+	update: func(s *Server, st *stack, r *resource, old map[string]any, _ time.Time, _ bool) error {
+		c := s.ecs.cluster(r.physicalID)
+		if c == nil {
+			return notFound("Cluster not found.")
 		}
-		return nil
+		c.tags = stackTags(st, r)
+		// Providers a ClusterCapacityProviderAssociations manages are
+		// not the cluster's to change.
+		if sameValue(old["CapacityProviders"], r.props["CapacityProviders"]) && sameValue(old["DefaultCapacityProviderStrategy"], r.props["DefaultCapacityProviderStrategy"]) {
+			return nil
+		}
+		return s.setClusterProviders(c, stringList(r.props["CapacityProviders"]), strategyOf(r.props["DefaultCapacityProviderStrategy"]))
 	},
 	remove: func(s *Server, _ *stack, r *resource, _ time.Time) {
 		if c := s.ecs.cluster(r.physicalID); c != nil {
-			c.status = "INACTIVE"
+			c.status, c.providers, c.strategy = "INACTIVE", nil, nil
 		}
 	},
 }
@@ -207,12 +237,16 @@ var ecsServiceType = &resourceType{
 		if err := s.checkServiceProps(r.props); err != nil {
 			return err
 		}
+		strategy, err := s.serviceStrategy(c, r.props, "CreateService")
+		if err != nil {
+			return err
+		}
 		name := s.nameOr(st, r, "ServiceName", 255)
 		if svc := s.ecs.service(c.name, name); svc != nil && svc.status != "INACTIVE" {
 			return invalid("Invalid request provided: CreateService error: Creation of service was not idempotent.")
 		}
 		svc := &ecsService{arn: s.arn("ecs", "service/"+c.name+"/"+name), name: name, cluster: c.name, logicalID: r.id,
-			status: "ACTIVE", props: r.props, created: at, tags: stackTags(st, r)}
+			status: "ACTIVE", props: r.props, strategy: strategy, created: at, tags: stackTags(st, r)}
 		s.ecs.services = append(s.ecs.services, svc)
 		r.physicalID, r.attrs = svc.arn, map[string]any{"Name": name, "ServiceArn": svc.arn}
 		return nil
@@ -225,7 +259,11 @@ var ecsServiceType = &resourceType{
 		if err := s.checkServiceProps(r.props); err != nil {
 			return err
 		}
-		svc.props, svc.tags = r.props, stackTags(st, r)
+		strategy, err := s.serviceStrategy(s.ecs.cluster(svc.cluster), r.props, "UpdateService")
+		if err != nil {
+			return err
+		}
+		svc.props, svc.strategy, svc.tags = r.props, strategy, stackTags(st, r)
 		s.deploy(svc, at, s.duration(r.typ), rollback)
 		return nil
 	},

@@ -46,14 +46,20 @@ type Server struct {
 	calls  []Call
 	faults []*faultRule
 
-	cfn   cfnState
-	ec2   ec2State
-	ecs   ecsState
-	logs  logsState
-	elb   elbState
-	cmap  cloudMapState
-	sts   stsState
-	fails failureState
+	cfn     cfnState
+	ec2     ec2State
+	ecs     ecsState
+	logs    logsState
+	elb     elbState
+	cmap    cloudMapState
+	sts     stsState
+	fails   failureState
+	s3      s3State
+	secrets secretsState
+	ssm     ssmState
+	efs     efsState
+	asg     asgState
+	scaling appScalingState
 }
 
 // New starts a fake on a local httptest server. Close it when done.
@@ -78,7 +84,9 @@ func New(opts Options) *Server {
 	s.logs.init()
 	s.cmap.init()
 	s.sts.init()
+	s.s3.init()
 	s.ec2.init(s)
+	s.ssm.init(opts.Seed)
 	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
 }
@@ -116,7 +124,7 @@ func (s *Server) after(t time.Time, d time.Duration, fn func(at time.Time)) {
 
 // Call is one API call the fake received.
 type Call struct {
-	Service   string    // signing name: cloudformation, ec2, ecs, logs, elasticloadbalancing, servicediscovery, sts
+	Service   string    // signing name: cloudformation, ec2, ecs, logs, elasticloadbalancing, servicediscovery, sts, s3, secretsmanager, ssm, elasticfilesystem, autoscaling, application-autoscaling
 	Operation string    // e.g. DescribeStacks
 	Region    string    // region of the signature's credential scope
 	AccessKey string    // access key ID that signed the call
@@ -168,12 +176,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req, err := decodeRequest(r, raw)
-	proto := protocols[req.service]
 	s.mu.Lock()
 	requestID := s.uuid()
 	s.mu.Unlock()
 	if err != nil {
-		writeError(w, proto, requestID, errorf(400, "InvalidRequest", "%v", err))
+		writeError(w, req.service, requestID, errorf(400, "InvalidRequest", "%v", err))
 		return
 	}
 	now := s.lock()
@@ -185,7 +192,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.calls = append(s.calls, call)
 	s.mu.Unlock()
 
-	if fault != nil && s.inject(w, r, proto, requestID, fault) {
+	if fault != nil && s.inject(w, r, req.service, requestID, fault) {
 		return
 	}
 
@@ -198,10 +205,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			e = errorf(500, "InternalFailure", "%v", err)
 		}
-		writeError(w, proto, requestID, e)
+		writeError(w, req.service, requestID, e)
 		return
 	}
-	switch proto {
+	switch protocols[req.service] {
+	case restXML, restJSON:
+		result.(*restAnswer).write(w, req.service, requestID)
 	case awsJSON:
 		writeJSON(w, 200, requestID, result)
 	case ec2Query:
@@ -216,8 +225,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) dispatch(req *request, now time.Time) (any, error) {
 	h := handlers[req.service][req.operation]
 	if h == nil {
-		if protocols[req.service] == awsJSON {
+		switch protocols[req.service] {
+		case awsJSON:
 			return nil, errorf(400, "UnknownOperationException", "The fake does not implement %s.%s", req.service, req.operation)
+		case restJSON:
+			return nil, errorf(400, "UnknownOperationException", "The fake does not implement %s %s", req.method, req.path)
+		case restXML:
+			return nil, errorf(501, "NotImplemented", "The fake does not implement %s %s?%s", req.method, req.path, req.query.Encode())
 		}
 		return nil, errorf(400, "InvalidAction", "The action %s is not valid for this web service.", req.operation)
 	}
@@ -231,9 +245,10 @@ const (
 	// NoFault marks a call that was answered normally.
 	NoFault FaultKind = iota
 	// Throttle answers with the service's throttling error (awsQuery
-	// Throttling, ec2Query RequestLimitExceeded, JSON ThrottlingException).
+	// Throttling, ec2Query RequestLimitExceeded, JSON ThrottlingException,
+	// S3 503 SlowDown).
 	Throttle
-	// InternalError answers 500 InternalFailure.
+	// InternalError answers 500 InternalFailure (S3: InternalError).
 	InternalError
 	// Unavailable answers 503 ServiceUnavailable.
 	Unavailable
@@ -300,27 +315,39 @@ func (s *Server) matchFault(req *request) *Fault {
 
 // inject carries out a fault. It reports whether the call is finished; a
 // Delay lets the call go on afterwards.
-func (s *Server) inject(w http.ResponseWriter, r *http.Request, proto protocol, requestID string, f *Fault) bool {
+func (s *Server) inject(w http.ResponseWriter, r *http.Request, service, requestID string, f *Fault) bool {
+	proto := protocols[service]
 	switch f.Kind {
 	case Throttle:
 		switch proto {
 		case awsJSON:
-			writeError(w, proto, requestID, errorf(400, "ThrottlingException", "Rate exceeded"))
+			writeError(w, service, requestID, errorf(400, "ThrottlingException", "Rate exceeded"))
+		case restJSON:
+			writeError(w, service, requestID, errorf(429, "ThrottlingException", "Rate exceeded"))
+		case restXML:
+			writeError(w, service, requestID, errorf(503, "SlowDown", "Please reduce your request rate."))
 		case ec2Query:
-			writeError(w, proto, requestID, errorf(503, "RequestLimitExceeded", "Request limit exceeded."))
+			writeError(w, service, requestID, errorf(503, "RequestLimitExceeded", "Request limit exceeded."))
 		default:
-			writeError(w, proto, requestID, errorf(400, "Throttling", "Rate exceeded"))
+			writeError(w, service, requestID, errorf(400, "Throttling", "Rate exceeded"))
 		}
 	case InternalError:
-		writeError(w, proto, requestID, errorf(500, "InternalFailure", "The request processing has failed because of an unknown error, exception or failure."))
-	case Unavailable:
-		writeError(w, proto, requestID, errorf(503, "ServiceUnavailable", "Service is unable to handle request."))
-	case ExpiredToken:
-		code := "ExpiredToken"
-		if proto == awsJSON {
-			code = "ExpiredTokenException"
+		if proto == restXML {
+			writeError(w, service, requestID, errorf(500, "InternalError", "We encountered an internal error. Please try again."))
+			break
 		}
-		writeError(w, proto, requestID, errorf(400, code, "The security token included in the request is expired"))
+		writeError(w, service, requestID, errorf(500, "InternalFailure", "The request processing has failed because of an unknown error, exception or failure."))
+	case Unavailable:
+		writeError(w, service, requestID, errorf(503, "ServiceUnavailable", "Service is unable to handle request."))
+	case ExpiredToken:
+		switch proto {
+		case awsJSON, restJSON:
+			writeError(w, service, requestID, errorf(400, "ExpiredTokenException", "The security token included in the request is expired"))
+		case restXML:
+			writeError(w, service, requestID, errorf(400, "ExpiredToken", "The provided token has expired."))
+		default:
+			writeError(w, service, requestID, errorf(400, "ExpiredToken", "The security token included in the request is expired"))
+		}
 	case ConnectionReset:
 		resetConnection(w)
 	case Delay:

@@ -54,7 +54,7 @@ func (s *Server) Stack(nameOrID string) (StackSnapshot, bool) {
 		if r.status == "" {
 			continue // never started: CloudFormation does not list it either
 		}
-		snap.Resources = append(snap.Resources, ResourceSnapshot{LogicalID: r.id, Type: r.typ, PhysicalID: r.physicalID, Status: r.status, Reason: r.reason, Properties: r.props})
+		snap.Resources = append(snap.Resources, ResourceSnapshot{LogicalID: r.id, Type: r.typ, PhysicalID: r.physicalID, Status: r.status, Reason: r.reason, Properties: r.declared})
 	}
 	for _, e := range st.events {
 		snap.Events = append(snap.Events, EventSnapshot{Time: e.at, LogicalID: e.logicalID, PhysicalID: e.physicalID, Type: e.typ, Status: e.status, Reason: e.reason, ClientRequestToken: e.requestID})

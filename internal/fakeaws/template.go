@@ -11,8 +11,13 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// maxTemplateBody is CloudFormation's limit for an inline TemplateBody.
-const maxTemplateBody = 51200
+// CloudFormation's limits: an inline TemplateBody, a template read from
+// S3, and the resources of one template.
+const (
+	maxTemplateBody = 51200
+	maxTemplateURL  = 1 << 20
+	maxResources    = 500
+)
 
 // template is a parsed CloudFormation template.
 type template struct {
@@ -53,9 +58,6 @@ var topLevelSections = []string{"AWSTemplateFormatVersion", "Description", "Meta
 // parseTemplate reads and checks a template the way CloudFormation does
 // when it is submitted, with CloudFormation's messages.
 func parseTemplate(body string) (*template, error) {
-	if len(body) > maxTemplateBody {
-		return nil, validationError("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to %d", maxTemplateBody)
-	}
 	doc, err := decodeTemplate(body)
 	if err != nil {
 		return nil, err
@@ -80,6 +82,9 @@ func parseTemplate(body string) (*template, error) {
 	resources, _ := doc["Resources"].(map[string]any)
 	if len(resources) == 0 {
 		return nil, validationError("Template format error: At least one Resources member must be defined.")
+	}
+	if len(resources) > maxResources {
+		return nil, validationError("Template format error: Number of resources, %d, is greater than maximum allowed, %d", len(resources), maxResources)
 	}
 	for id, v := range resources {
 		r, err := parseResource(id, v)

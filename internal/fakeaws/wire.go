@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -21,6 +22,8 @@ const (
 	awsQuery protocol = iota // form-encoded request, <XResponse><XResult> answer
 	ec2Query                 // form-encoded request, <XResponse> answer with <item> lists
 	awsJSON                  // JSON request named by X-Amz-Target, JSON answer
+	restXML                  // operation named by method and path, XML or raw answer (S3)
+	restJSON                 // operation named by method and path, JSON answer (EFS)
 )
 
 // Signing names of the faked services, as they appear in the credential
@@ -33,6 +36,12 @@ const (
 	svcELB            = "elasticloadbalancing"
 	svcCloudMap       = "servicediscovery"
 	svcSTS            = "sts"
+	svcS3             = "s3"
+	svcSecrets        = "secretsmanager"
+	svcSSM            = "ssm"
+	svcEFS            = "elasticfilesystem"
+	svcAutoScaling    = "autoscaling"
+	svcAppScaling     = "application-autoscaling"
 )
 
 var protocols = map[string]protocol{
@@ -43,6 +52,12 @@ var protocols = map[string]protocol{
 	svcECS:            awsJSON,
 	svcLogs:           awsJSON,
 	svcCloudMap:       awsJSON,
+	svcS3:             restXML,
+	svcSecrets:        awsJSON,
+	svcSSM:            awsJSON,
+	svcEFS:            restJSON,
+	svcAutoScaling:    awsQuery,
+	svcAppScaling:     awsJSON,
 }
 
 // jsonTargets maps the X-Amz-Target prefix of the JSON services to their
@@ -51,7 +66,14 @@ var jsonTargets = map[string]string{
 	"AmazonEC2ContainerServiceV20141113": svcECS,
 	"Logs_20140328":                      svcLogs,
 	"Route53AutoNaming_v20170314":        svcCloudMap,
+	"secretsmanager":                     svcSecrets,
+	"AmazonSSM":                          svcSSM,
+	"AnyScaleFrontendService":            svcAppScaling,
 }
+
+// restRoutes work out the operation of a REST request from its method,
+// path and query, and record the path's labels.
+var restRoutes = map[string]func(req *request) string{}
 
 // xmlNamespaces are the namespaces AWS puts on the root element of query
 // responses. The SDK ignores them; they are here so that a captured answer
@@ -61,6 +83,8 @@ var xmlNamespaces = map[string]string{
 	svcELB:            "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
 	svcSTS:            "https://sts.amazonaws.com/doc/2011-06-15/",
 	svcEC2:            "http://ec2.amazonaws.com/doc/2016-11-15/",
+	svcAutoScaling:    "http://autoscaling.amazonaws.com/doc/2011-01-01/",
+	svcS3:             "http://s3.amazonaws.com/doc/2006-03-01/",
 }
 
 // request is one decoded API call.
@@ -70,7 +94,14 @@ type request struct {
 	region    string
 	accessKey string
 	form      url.Values     // query protocols
-	body      map[string]any // JSON protocol
+	body      map[string]any // JSON protocols
+	// REST protocols
+	method string
+	path   string // unescaped
+	query  url.Values
+	header http.Header
+	raw    []byte
+	labels map[string]string // the path's parameters, e.g. Bucket and Key
 }
 
 var credentialScope = regexp.MustCompile(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
@@ -91,6 +122,19 @@ func decodeRequest(r *http.Request, raw []byte) (*request, error) {
 	proto, ok := protocols[req.service]
 	if !ok {
 		return req, fmt.Errorf("the fake does not serve service %q", req.service)
+	}
+	if proto == restXML || proto == restJSON {
+		req.method, req.path, req.query, req.header, req.raw = r.Method, r.URL.Path, r.URL.Query(), r.Header, raw
+		req.body = map[string]any{}
+		if proto == restJSON && len(bytes.TrimSpace(raw)) > 0 {
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.UseNumber()
+			if err := dec.Decode(&req.body); err != nil {
+				return req, fmt.Errorf("request body is not JSON: %w", err)
+			}
+		}
+		req.operation = restRoutes[req.service](req)
+		return req, nil
 	}
 	if proto == awsJSON {
 		_, req.operation, _ = strings.Cut(target, ".")
@@ -327,7 +371,9 @@ func (n *node) write(b *bytes.Buffer) {
 	b.WriteString("</" + n.name + ">")
 }
 
-func writeXML(w http.ResponseWriter, status int, root string, ns string, kids []*node) {
+// xmlDocument is an XML document: root, with namespace ns when set, and
+// the non-nil kids.
+func xmlDocument(root, ns string, kids []*node) []byte {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	if ns != "" {
@@ -341,9 +387,13 @@ func writeXML(w http.ResponseWriter, status int, root string, ns string, kids []
 		}
 	}
 	b.WriteString("</" + root + ">")
+	return b.Bytes()
+}
+
+func writeXML(w http.ResponseWriter, status int, root string, ns string, kids []*node) {
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
+	_, _ = w.Write(xmlDocument(root, ns, kids))
 }
 
 // writeQueryResult answers an awsQuery call: the result members wrapped in
@@ -373,10 +423,16 @@ func writeJSON(w http.ResponseWriter, status int, requestID string, v any) {
 }
 
 // writeError answers with e in the protocol of the service.
-func writeError(w http.ResponseWriter, proto protocol, requestID string, e *apiError) {
-	switch proto {
+func writeError(w http.ResponseWriter, service, requestID string, e *apiError) {
+	switch protocols[service] {
 	case awsJSON:
-		writeJSON(w, e.status, requestID, map[string]string{"__type": e.code, "message": e.message})
+		writeJSON(w, e.status, requestID, map[string]string{"__type": e.code, jsonMessageKey(service, e.code): e.message})
+	case restJSON:
+		w.Header().Set("X-Amzn-ErrorType", e.code)
+		writeJSON(w, e.status, requestID, map[string]string{"ErrorCode": e.code, "Message": e.message})
+	case restXML:
+		// S3 does not wrap its error, and a HEAD answer has no body at all.
+		writeXML(w, e.status, "Error", "", []*node{tx("Code", e.code), tx("Message", e.message), tx("RequestId", requestID), tx("HostId", hostID(requestID))})
 	case ec2Query:
 		writeXML(w, e.status, "Response", "", []*node{
 			el("Errors", el("Error", tx("Code", e.code), tx("Message", e.message))),
@@ -392,6 +448,56 @@ func writeError(w http.ResponseWriter, proto protocol, requestID string, e *apiE
 			tx("RequestId", requestID),
 		})
 	}
+}
+
+// lowerMessageErrors are the SSM errors whose model spells the member
+// "message"; the others of SSM, and every error of Secrets Manager and
+// Application Auto Scaling, spell it "Message". The SDK reads a modelled
+// error's members by their exact JSON name.
+var lowerMessageErrors = []string{"ParameterAlreadyExists", "ParameterNotFound", "ParameterVersionNotFound", "ParameterLimitExceeded",
+	"ParameterPatternMismatchException", "UnsupportedParameterType", "InvalidKeyId", "HierarchyTypeMismatchException", "InvalidFilterOption"}
+
+func jsonMessageKey(service, code string) string {
+	switch {
+	case service == svcSSM && slices.Contains(lowerMessageErrors, code):
+		return "message"
+	case service == svcSSM || service == svcSecrets || service == svcAppScaling:
+		return "Message"
+	}
+	return "message"
+}
+
+// restAnswer is the answer of a REST operation: status, headers and body
+// as they go on the wire.
+type restAnswer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (a *restAnswer) write(w http.ResponseWriter, service, requestID string) {
+	for k, v := range a.header {
+		w.Header()[k] = v
+	}
+	if service == svcS3 {
+		w.Header().Set("X-Amz-Request-Id", requestID)
+		w.Header().Set("X-Amz-Id-2", hostID(requestID))
+	} else {
+		w.Header().Set("X-Amzn-RequestId", requestID)
+	}
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
+}
+
+// jsonAnswer is a REST answer with a JSON body.
+func jsonAnswer(status int, v any) *restAnswer {
+	body, _ := json.Marshal(v)
+	return &restAnswer{status: status, header: http.Header{"Content-Type": {"application/json"}}, body: body}
+}
+
+// hostID is S3's x-amz-id-2, derived from the request ID.
+func hostID(requestID string) string {
+	return base64.StdEncoding.EncodeToString([]byte(requestID))
 }
 
 // epoch is a timestamp as the JSON protocol writes it: seconds since the
