@@ -211,26 +211,22 @@ func (d *Deployer) publishConfig(ctx context.Context, p *app.Project, f *app.Fil
 	if len(v) > standardParameter {
 		tier = ssmtypes.ParameterTierAdvanced
 	}
-	put, err := d.AWS.SSM.PutParameter(ctx, &ssm.PutParameterInput{
+	in := &ssm.PutParameterInput{
 		Name:      aws.String(name),
 		Value:     aws.String(v),
 		Type:      ssmtypes.ParameterTypeString,
 		Tier:      tier,
 		Overwrite: aws.Bool(!missing),
-	})
-	if err != nil {
-		return published{}, awsapi.Explain(err)
 	}
 	what := "updated"
 	if missing {
+		// Tags go with a new parameter only.
+		in.Tags = []ssmtypes.Tag{{Key: aws.String(convert.ProjectTag), Value: aws.String(p.Name)}}
 		what = "created"
-		if _, err := d.AWS.SSM.AddTagsToResource(ctx, &ssm.AddTagsToResourceInput{
-			ResourceType: ssmtypes.ResourceTypeForTaggingParameter,
-			ResourceId:   aws.String(name),
-			Tags:         []ssmtypes.Tag{{Key: aws.String(convert.ProjectTag), Value: aws.String(p.Name)}},
-		}); err != nil {
-			return published{}, awsapi.Explain(err)
-		}
+	}
+	put, err := d.AWS.SSM.PutParameter(ctx, in)
+	if err != nil {
+		return published{}, awsapi.Explain(err)
 	}
 	return published{version: strconv.FormatInt(put.Version, 10), what: what}, nil
 }
@@ -279,17 +275,12 @@ func (d *Deployer) unpublish(ctx context.Context, project string) ([]string, err
 			}
 		}
 	}
-	for len(names) > 0 {
-		// DeleteParameters takes ten names a call.
-		chunk := names[:min(10, len(names))]
-		names = names[len(chunk):]
-		if _, err := d.AWS.SSM.DeleteParameters(ctx, &ssm.DeleteParametersInput{Names: chunk}); err != nil {
-			errs = append(errs, awsapi.Explain(err))
+	for _, n := range names {
+		if _, err := d.AWS.SSM.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(n)}); err != nil {
+			errs = append(errs, fmt.Errorf("parameter %s: %w", n, awsapi.Explain(err)))
 			continue
 		}
-		for _, n := range chunk {
-			deleted = append(deleted, "config parameter "+n)
-		}
+		deleted = append(deleted, "config parameter "+n)
 	}
 	return deleted, errors.Join(errs...)
 }

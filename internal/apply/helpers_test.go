@@ -94,6 +94,12 @@ func project(t *testing.T, compose string) (*app.Project, *cfn.Template) {
 	if err := os.WriteFile(file, []byte(compose), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return projectFile(t, file)
+}
+
+// projectFile loads, validates and converts a compose file, as shop.
+func projectFile(t *testing.T, file string) (*app.Project, *cfn.Template) {
+	t.Helper()
 	p, err := load.Project(context.Background(), load.Options{Files: []string{file}, ProjectName: "shop"})
 	if err != nil {
 		t.Fatal(err)

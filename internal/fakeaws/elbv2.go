@@ -120,6 +120,45 @@ func (s *Server) AddLoadBalancer(name, vpcID string, tags map[string]string) str
 	return lb.arn
 }
 
+// ExistingLoadBalancer describes a load balancer that no stack owns, for
+// AddExistingLoadBalancer.
+type ExistingLoadBalancer struct {
+	Name, VPC string
+	// Type is application (the default) or network.
+	Type           string
+	SecurityGroups []string
+	// Ports are ports its own listeners hold.
+	Ports []int
+}
+
+// AddExistingLoadBalancer adds an active load balancer that no stack owns,
+// in its VPC's subnets, with listeners on its ports, and returns its ARN.
+func (s *Server) AddExistingLoadBalancer(e ExistingLoadBalancer) string {
+	now := s.lock()
+	defer s.mu.Unlock()
+	var subnets []string
+	for _, sn := range s.ec2.subnets {
+		if sn.vpcID == e.VPC {
+			subnets = append(subnets, sn.id)
+		}
+	}
+	lb := s.newLoadBalancer(e.Name, e.Type, "internet-facing", e.VPC, subnets, e.SecurityGroups, nil, now)
+	lb.state = "active"
+	protocol := "HTTP"
+	if lb.typ == "network" {
+		protocol = "TCP"
+	}
+	for _, port := range e.Ports {
+		s.elb.listeners = append(s.elb.listeners, &listener{
+			arn:      strings.Replace(lb.arn, ":loadbalancer/", ":listener/", 1) + "/" + s.randString(lowerHex, 16),
+			lbARN:    lb.arn,
+			protocol: protocol,
+			port:     port,
+		})
+	}
+	return lb.arn
+}
+
 // targetGroupARNs lists the target groups a listener action list forwards to.
 func targetGroupARNs(actions []any) []string {
 	var out []string
