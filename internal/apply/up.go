@@ -272,17 +272,28 @@ func (op *operation) follow(ctx context.Context, tok, what string) error {
 		}
 	}
 	status, err := w.run(ctx)
-	op.o.Progress.Close()
 	if errors.Is(err, ErrDetached) {
+		op.o.Progress.Close()
 		return ErrDetached
 	}
 	if err != nil {
-		return err
+		op.o.Progress.Close()
+		return fmt.Errorf("lost sight of the %s of %s, which goes on in AWS (docker ecs ps shows where it is): %w", what, op.project, err)
 	}
 	switch status {
 	case types.StackStatusCreateComplete, types.StackStatusUpdateComplete:
+		op.o.Progress.Close()
 		return op.endpoints(ctx)
+	case types.StackStatusRollbackComplete:
+		// Nothing of the first deploy is left but the stack's record, and
+		// the secrets and configs up stored for it: remove them too, so
+		// that the next up starts clean. The events stay readable in the
+		// console, under deleted stacks.
+		if err := op.d.cleanFailedCreate(ctx, op.stackID, op.project, op.o.Progress); err != nil {
+			op.o.Progress.Note("Cleaning up after the failed deploy: %v", err)
+		}
 	}
+	op.o.Progress.Close()
 	return failure(op.project, what, status, w.failed, w.owners, diagnosis)
 }
 
@@ -345,4 +356,21 @@ func allAdded(tpl *cfn.Template) *cloudformation.DescribeChangeSetOutput {
 		}})
 	}
 	return out
+}
+
+// cleanFailedCreate removes what a first deploy that was rolled back
+// leaves: the stack's record and the secrets and configs stored for it.
+func (d *Deployer) cleanFailedCreate(ctx context.Context, stackID, project string, printer progress.Printer) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	w := &watch{d: d, stackID: stackID, printer: printer, token: token("delete")}
+	if _, err := d.AWS.CloudFormation.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(stackID), ClientRequestToken: aws.String(w.token)}); err != nil {
+		return awsapi.Explain(err)
+	}
+	if _, err := w.run(ctx); err != nil {
+		return err
+	}
+	_, err := d.unpublish(ctx, project)
+	return err
 }

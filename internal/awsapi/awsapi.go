@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -57,10 +59,16 @@ type Clients struct {
 // call of the client once AWS throttles.
 const maxAttempts = 10
 
+// requestTimeout bounds one request, so that a connection that hangs is
+// retried instead of holding the command forever.
+const requestTimeout = time.Minute
+
 // New configures the clients for t. It makes no call: credentials are
-// resolved, and checked, by the first call.
-func New(ctx context.Context, t Target) (*Clients, error) {
+// resolved, and checked, by the first call. extra options come last, and
+// win: tests use them to shorten retries and timeouts.
+func New(ctx context.Context, t Target, extra ...func(*config.LoadOptions) error) (*Clients, error) {
 	opts := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(requestTimeout)),
 		// The SDK's own warnings (a connection closed by Ctrl-C) are not
 		// for users; errors reach them through Explain.
 		config.WithLogger(logging.Nop{}),
@@ -78,7 +86,7 @@ func New(ctx context.Context, t Target) (*Clients, error) {
 	if t.Region != "" {
 		opts = append(opts, config.WithRegion(t.Region))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := config.LoadDefaultConfig(ctx, append(opts, extra...)...)
 	if err != nil {
 		var missing config.SharedConfigProfileNotExistError
 		if errors.As(err, &missing) {

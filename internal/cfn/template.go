@@ -84,10 +84,11 @@ func (t *Template) Add(logicalID string, p Properties, dependsOn ...string) erro
 }
 
 // Retain keeps a resource when its stack is deleted, or when an update
-// replaces it.
+// replaces it, but not when the operation that created it fails: then it
+// holds nothing worth keeping.
 func (t *Template) Retain(logicalID string) {
 	r := t.Resources[logicalID]
-	r.DeletionPolicy, r.UpdateReplacePolicy = "Retain", "Retain"
+	r.DeletionPolicy, r.UpdateReplacePolicy = "RetainExceptOnCreate", "Retain"
 	t.Resources[logicalID] = r
 }
 
