@@ -256,3 +256,40 @@ func TestMissingRegionAndCredentials(t *testing.T) {
 		t.Errorf("without credentials: exit %d\n%s", r.code, r.err)
 	}
 }
+
+// TestTerminatedDown: SIGTERM to docker while down waits leaves the
+// deletion going.
+func TestTerminatedDown(t *testing.T) {
+	d := newDocker(t)
+	srv := d.aws(40 * time.Millisecond)
+	d.write("compose.yaml", shop)
+	d.ok("ecs", "up", "--progress", "plain")
+	cmd := exec.Command("docker", "ecs", "down", "--progress", "plain")
+	cmd.Dir, cmd.Env = d.dir, d.env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for stackStatus(srv) != "DELETE_IN_PROGRESS" && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if exit, _ := err.(*exec.ExitError); exit == nil || exit.ExitCode() != 130 || !strings.Contains(stderr.String(), "nothing was cancelled") {
+		t.Errorf("exit: %v\n%s", err, stderr.String())
+	}
+	if st := stackStatus(srv); st != "DELETE_IN_PROGRESS" {
+		t.Errorf("stack %s right after SIGTERM", st)
+	}
+	for stackStatus(srv) == "DELETE_IN_PROGRESS" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if st := stackStatus(srv); st != "" && st != "DELETE_COMPLETE" {
+		t.Errorf("the removal did not go on: %s", st)
+	}
+}

@@ -23,7 +23,13 @@ type DownOptions struct {
 }
 
 // Down deletes the project's stack and waits until it is gone.
-func (d *Deployer) Down(ctx context.Context, project string, o DownOptions) error {
+func (d *Deployer) Down(ctx context.Context, project string, o DownOptions) (err error) {
+	defer func() {
+		// Interrupted, wherever it was: nothing was cancelled in AWS.
+		if err != nil && ctx.Err() != nil {
+			err = ErrDetached
+		}
+	}()
 	if _, err := d.AWS.Identity(ctx); err != nil {
 		return err
 	}
@@ -105,7 +111,7 @@ func (d *Deployer) remove(ctx context.Context, stack *types.Stack, printer progr
 		for _, e := range w.failed {
 			left = append(left, fmt.Sprintf("%s (%s): %s", aws.ToString(e.LogicalResourceId), strings.TrimPrefix(aws.ToString(e.ResourceType), "AWS::"), aws.ToString(e.ResourceStatusReason)))
 		}
-		return fmt.Errorf("the removal of %s failed (%s); what is left:\n  %s\nFix the cause, then run docker ecs down again", name, status, strings.Join(left, "\n  "))
+		return fmt.Errorf("the removal of %s failed (%s): fix the cause, then run docker ecs down again; what is left:\n  %s", name, status, strings.Join(left, "\n  "))
 	}
 	if retained != nil {
 		*retained = append(*retained, w.skipped...)

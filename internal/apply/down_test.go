@@ -57,7 +57,7 @@ func TestDownFails(t *testing.T) {
 	if err == nil {
 		t.Fatal("down succeeded")
 	}
-	for _, want := range []string{"the removal of shop failed (DELETE_FAILED)", "LoadBalancerSecurityGroup (EC2::SecurityGroup): resource sg-1 has a dependent object", "run docker ecs down again"} {
+	for _, want := range []string{"the removal of shop failed (DELETE_FAILED): fix the cause, then run docker ecs down again", "LoadBalancerSecurityGroup (EC2::SecurityGroup): resource sg-1 has a dependent object"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error lacks %q:\n%s", want, err)
 		}

@@ -9,6 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+
 	"github.com/docker-ecs/docker-ecs/internal/app"
 	"github.com/docker-ecs/docker-ecs/internal/awsapi"
 	"github.com/docker-ecs/docker-ecs/internal/cfn"
@@ -46,14 +51,22 @@ type world struct {
 var start = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
 // newWorld starts a fake AWS in which a simulated second takes scale of
-// the virtual clock.
-func newWorld(t *testing.T, scale time.Duration) *world {
+// the virtual clock. The SDK retries at once: the plugin's adaptive
+// retryer would wait, in real time, as AWS asks.
+func newWorld(t *testing.T, scale time.Duration, extra ...func(*config.LoadOptions) error) *world {
 	t.Helper()
 	clock := fakeaws.NewManualClock(start)
 	srv := fakeaws.New(fakeaws.Options{Region: "eu-west-1", Clock: clock, Scale: scale})
 	t.Cleanup(srv.Close)
 	awsEnvironment(t, srv.URL())
-	clients, err := awsapi.New(context.Background(), awsapi.Target{})
+	fast := config.WithRetryer(func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 5
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+			o.RateLimiter = ratelimit.None
+		})
+	})
+	clients, err := awsapi.New(context.Background(), awsapi.Target{}, append([]func(*config.LoadOptions) error{fast}, extra...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

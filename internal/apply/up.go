@@ -36,7 +36,13 @@ type UpOptions struct {
 
 // Up creates the project's stack, or updates it through a change set, and
 // waits until the services are stable.
-func (d *Deployer) Up(ctx context.Context, p *app.Project, tpl *cfn.Template, o UpOptions) error {
+func (d *Deployer) Up(ctx context.Context, p *app.Project, tpl *cfn.Template, o UpOptions) (err error) {
+	defer func() {
+		// Interrupted, wherever it was: nothing was cancelled in AWS.
+		if err != nil && ctx.Err() != nil {
+			err = ErrDetached
+		}
+	}()
 	body, err := tpl.CompactJSON()
 	if err != nil {
 		return err
