@@ -13,35 +13,12 @@ import (
 	"github.com/docker-ecs/docker-ecs/internal/cfn"
 )
 
-// CloudFormation's limits on a template.
-const (
-	// maxInlineTemplate is the largest template a request may carry;
-	// larger ones go through S3.
-	maxInlineTemplate = 51200
-	// maxTemplate is the largest template CloudFormation reads from S3.
-	maxTemplate = 1 << 20
-	// maxResources is the most resources a stack may have.
-	maxResources = 500
-)
-
-// fits checks, before anything in AWS is touched, that CloudFormation
-// takes the template.
-func fits(project string, tpl *cfn.Template, body []byte) error {
-	if n := len(tpl.Resources); n > maxResources {
-		return fmt.Errorf("the template of %s has %d resources, and a CloudFormation stack holds at most %d: split the project into smaller ones (each service takes about five)", project, n, maxResources)
-	}
-	if len(body) > maxTemplate {
-		return fmt.Errorf("the template of %s is %d bytes, and CloudFormation reads at most %d: split the project into smaller ones", project, len(body), maxTemplate)
-	}
-	return nil
-}
-
 // template gives CloudFormation the template: in the request when it is
 // small enough, else through a temporary S3 bucket, which cleanup removes
 // once CloudFormation has read it (CloudFormation reads the template when
 // it takes the request).
 func (d *Deployer) template(ctx context.Context, body []byte) (inline, url *string, cleanup func(), err error) {
-	if len(body) <= maxInlineTemplate {
+	if len(body) <= cfn.MaxInlineBody {
 		return aws.String(string(body)), nil, func() {}, nil
 	}
 	bucket := "docker-ecs-" + token("template")[len("docker-ecs-template-"):]

@@ -47,7 +47,7 @@ func (d *Deployer) Up(ctx context.Context, p *app.Project, tpl *cfn.Template, o 
 	if err != nil {
 		return err
 	}
-	if err := fits(p.Name, tpl, body); err != nil {
+	if err := tpl.Fits(p.Name, body); err != nil {
 		return err
 	}
 	account, err := d.AWS.Identity(ctx)

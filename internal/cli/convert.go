@@ -62,6 +62,14 @@ func convertRun(ctx context.Context, opts *convertOptions) error {
 	if err != nil {
 		return err
 	}
+	// The template is printed all the same, for reading or for splitting.
+	compact, err := tpl.CompactJSON()
+	if err != nil {
+		return err
+	}
+	if err := tpl.Fits(model.Name, compact); err != nil {
+		fmt.Fprintf(opts.streams.Err, "warning: %s; \"docker ecs up\" will refuse it\n", err)
+	}
 	format := opts.format
 	if format == "" && strings.EqualFold(filepath.Ext(opts.output), ".json") {
 		format = "json"

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -126,5 +127,30 @@ func TestComposeFlagsAddUpAcrossPositions(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.project.Files, []string{"a.yaml", "b.yaml"}) || !reflect.DeepEqual(got.project.EnvFiles, []string{"1.env", "2.env"}) {
 		t.Errorf("got %+v", got.project)
+	}
+}
+
+// TestConvertWarnsOfCloudFormationLimits: a project too big for one stack
+// is printed all the same, with a warning that up will refuse it.
+func TestConvertWarnsOfCloudFormationLimits(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("services:\n")
+	for i := range 150 {
+		fmt.Fprintf(&b, "  s%d:\n    image: nginx\n", i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, dir, "ecs", "-p", "big", "convert")
+	if r.code != 0 || !strings.Contains(r.out, "S149Service:") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.err)
+	}
+	want := "and a CloudFormation stack holds at most 500"
+	if !strings.Contains(r.err, "warning: the template of big has ") || !strings.Contains(r.err, want) || !strings.Contains(r.err, `"docker ecs up" will refuse it`) {
+		t.Errorf("stderr %q, want a warning about the 500 resources", r.err)
+	}
+	if r := run(t, dir, "ecs", "-p", "big", "convert", "--format", "json"); !strings.Contains(r.err, want) {
+		t.Errorf("json: stderr %q, want the warning too", r.err)
 	}
 }
