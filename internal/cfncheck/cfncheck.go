@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 type template struct {
@@ -23,6 +24,7 @@ type template struct {
 type resource struct {
 	Type       string
 	DependsOn  any
+	Metadata   map[string]any
 	Properties map[string]any
 }
 
@@ -56,6 +58,7 @@ func Check(body []byte) []error {
 		if r.Type == "AWS::ECS::Service" {
 			errs = append(errs, loadBalancers(t, id, r)...)
 		}
+		errs = append(errs, waits(t, id, r)...)
 	}
 	for _, id := range slices.Sorted(keys(t.Outputs)) {
 		for _, ref := range references(t.Outputs[id]) {
@@ -235,4 +238,117 @@ func loadBalancers(t template, id string, r resource) []error {
 		}
 	}
 	return errs
+}
+
+// waitable are the resources a service may wait for without referring to
+// them, because AWS or compose needs them first.
+var waitable = map[string]bool{
+	// ECS refuses a target group that no listener uses yet.
+	"AWS::ElasticLoadBalancingV2::Listener": true,
+	// The gate of a volume's mount targets: a task cannot mount the file
+	// system before they are available.
+	"AWS::CloudFormation::WaitConditionHandle": true,
+	// A service on a capacity provider fails until the cluster has it.
+	"AWS::ECS::ClusterCapacityProviderAssociations": true,
+	// A compose depends_on.
+	"AWS::ECS::Service": true,
+}
+
+// waits checks that each DependsOn of a resource is one AWS or compose
+// requires, since each lengthens the deploy.
+func waits(t template, id string, r resource) []error {
+	refs := references(r.Properties)
+	var errs []error
+	for _, dep := range dependsOn(r.DependsOn) {
+		target, ok := t.Resources[dep]
+		switch {
+		case !ok:
+			// Reported as an unknown reference.
+		case slices.Contains(refs, dep):
+			errs = append(errs, fmt.Errorf("Resources.%s: DependsOn %s is redundant, its properties refer to it", id, dep))
+		case r.Type != "AWS::ECS::Service" || !waitable[target.Type]:
+			errs = append(errs, fmt.Errorf("Resources.%s: DependsOn %s (%s) is not one that AWS or compose requires", id, dep, target.Type))
+		case target.Type == "AWS::ElasticLoadBalancingV2::Listener" && !forwardsTo(target, r):
+			errs = append(errs, fmt.Errorf("Resources.%s: DependsOn %s, a listener that does not forward to its target groups", id, dep))
+		}
+	}
+	return errs
+}
+
+// forwardsTo says whether a listener forwards to a target group of the
+// service.
+func forwardsTo(listener, service resource) bool {
+	groups := references(service.Properties["LoadBalancers"])
+	for _, g := range references(listener.Properties) {
+		if slices.Contains(groups, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// Step is a resource on a template's critical path, and when it is done.
+type Step struct {
+	Resource, Type string
+	// Done is the time, from the start of the deploy, at which the
+	// resource is ready.
+	Done time.Duration
+}
+
+// CriticalPath is the longest chain of resources that wait for each other
+// when CloudFormation creates the template, each taking the time durations
+// gives its type (others, the time of "").
+func CriticalPath(body []byte, durations map[string]time.Duration) ([]Step, error) {
+	var t template
+	if err := json.Unmarshal(body, &t); err != nil {
+		return nil, err
+	}
+	deps := map[string][]string{}
+	for id, r := range t.Resources {
+		for _, ref := range append(references(r.Properties), dependsOn(r.DependsOn)...) {
+			if _, ok := t.Resources[ref]; ok && !slices.Contains(deps[id], ref) {
+				deps[id] = append(deps[id], ref)
+			}
+		}
+		// Refs in metadata order creation as well (WaitConditionHandle gates).
+		for _, ref := range references(r.Metadata) {
+			if _, ok := t.Resources[ref]; ok && !slices.Contains(deps[id], ref) {
+				deps[id] = append(deps[id], ref)
+			}
+		}
+	}
+	if cycle := findCycle(deps); cycle != nil {
+		return nil, fmt.Errorf("dependency cycle: %s", strings.Join(cycle, " → "))
+	}
+	done := map[string]time.Duration{}
+	before := map[string]string{}
+	var finish func(id string) time.Duration
+	finish = func(id string) time.Duration {
+		if d, ok := done[id]; ok {
+			return d
+		}
+		var start time.Duration
+		for _, dep := range slices.Sorted(slices.Values(deps[id])) {
+			if f := finish(dep); f > start {
+				start, before[id] = f, dep
+			}
+		}
+		d, ok := durations[t.Resources[id].Type]
+		if !ok {
+			d = durations[""]
+		}
+		done[id] = start + d
+		return done[id]
+	}
+	last := ""
+	for _, id := range slices.Sorted(keys(t.Resources)) {
+		if last == "" || finish(id) > finish(last) {
+			last = id
+		}
+	}
+	var path []Step
+	for id := last; id != ""; id = before[id] {
+		path = append([]Step{{Resource: id, Type: t.Resources[id].Type, Done: done[id]}}, path...)
+	}
+	return path, nil
 }
