@@ -21,9 +21,10 @@ func BenchmarkMetadata(b *testing.B) {
 }
 
 // BenchmarkConvertCommand measures docker-ecs convert as a process, with
-// its peak resident memory, for projects of 1, 10 and 50 services.
+// its peak resident memory, for projects of 1, 10, 50 and 200 services
+// (the last one too big for one stack: convert prints it with a warning).
 func BenchmarkConvertCommand(b *testing.B) {
-	for _, n := range []int{1, 10, 50} {
+	for _, n := range []int{1, 10, 50, 200} {
 		file := benchProject(b, n)
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
 			var peak int64

@@ -3,7 +3,6 @@ package apply
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -183,33 +182,5 @@ func TestLogsWithoutLogGroup(t *testing.T) {
 	err := w.d.Logs(context.Background(), "shop", LogsOptions{Tail: -1, Out: &w.out})
 	if err == nil || !strings.Contains(err.Error(), "shop has no logs in eu-west-1") {
 		t.Fatalf("got %v", err)
-	}
-}
-
-// TestPollingFollowsEvents deploys the voting example in 60 and in 120
-// simulated seconds: the calls that follow the deploy grow with its events
-// and only slowly with its length, never at one call a second.
-func TestPollingFollowsEvents(t *testing.T) {
-	compose, err := os.ReadFile("../../examples/voting/compose.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := map[time.Duration]int{}
-	took := map[time.Duration]time.Duration{}
-	for _, length := range []time.Duration{60 * time.Second, 120 * time.Second} {
-		// The voting app takes 217 simulated seconds at AWS's pace.
-		w := newWorld(t, length/217)
-		if err := w.up(context.Background(), string(compose), UpOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		calls[length] = len(w.srv.Calls())
-		took[length] = w.clock.Now().Sub(start)
-		t.Logf("a deploy of %s (%s of virtual time): %d calls, %d of them DescribeStackEvents", length, took[length].Round(time.Second), calls[length], w.srv.Count("cloudformation", "DescribeStackEvents"))
-	}
-	// Polling once a second would make 60 more calls for 60 more seconds;
-	// even every 3 seconds, 20.
-	extra := calls[120*time.Second] - calls[60*time.Second]
-	if limit := int((took[120*time.Second] - took[60*time.Second]) / (3 * time.Second)); extra >= limit {
-		t.Errorf("60 more seconds made %d more calls, %d or more", extra, limit)
 	}
 }

@@ -98,10 +98,13 @@ func project(tb testing.TB, n int) string {
 	return file
 }
 
+// sizes are the numbers of services of the benchmarked projects.
+var sizes = []int{1, 10, 50, 200}
+
 // BenchmarkPipeline measures what docker ecs convert does: Load, Validate,
-// Convert and YAML rendering of a project of 1, 10 and 50 services.
+// Convert and YAML rendering of a project of 1, 10, 50 and 200 services.
 func BenchmarkPipeline(b *testing.B) {
-	for _, n := range []int{1, 10, 50} {
+	for _, n := range sizes {
 		file := project(b, n)
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -116,7 +119,7 @@ func BenchmarkPipeline(b *testing.B) {
 
 // BenchmarkConvert measures the Convert phase alone.
 func BenchmarkConvert(b *testing.B) {
-	for _, n := range []int{1, 10, 50} {
+	for _, n := range sizes {
 		p, err := load.Project(context.Background(), load.Options{Files: []string{project(b, n)}})
 		if err != nil {
 			b.Fatal(err)
@@ -136,8 +139,20 @@ func BenchmarkConvert(b *testing.B) {
 	}
 }
 
+// BenchmarkLoad measures the Load phase alone (compose-go: parsing,
+// interpolation, schema validation, normalisation) of 200 services.
+func BenchmarkLoad(b *testing.B) {
+	file := project(b, 200)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := load.Project(context.Background(), load.Options{Files: []string{file}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func TestBenchmarkProjectConverts(t *testing.T) {
-	if err := pipeline(context.Background(), project(t, 50)); err != nil {
+	if err := pipeline(context.Background(), project(t, 200)); err != nil {
 		t.Fatal(err)
 	}
 }
