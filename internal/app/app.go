@@ -10,6 +10,9 @@ import "strings"
 type Project struct {
 	// Name is the compose project name, also the CloudFormation stack name.
 	Name string
+	// Sources are the compose files of the project, as the user would name
+	// them, for the errors about the project as a whole.
+	Sources []string
 	// Domain is the private DNS domain in which every service is found by
 	// its name.
 	Domain string

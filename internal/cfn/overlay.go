@@ -3,7 +3,9 @@ package cfn
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -14,14 +16,9 @@ import (
 // resources but not add any: a resource it names must be in the template.
 func (t *Template) SetOverlay(fragment map[string]any) error {
 	resources, _ := fragment["Resources"].(map[string]any)
-	for _, id := range slices.Sorted(func(yield func(string) bool) {
-		for k := range resources {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		if _, ok := t.Resources[id]; !ok {
+	for _, id := range sortedKeys(resources) {
+		r, ok := t.Resources[id]
+		if !ok {
 			ids := make([]string, 0, len(t.Resources))
 			for k := range t.Resources {
 				ids = append(ids, k)
@@ -29,9 +26,47 @@ func (t *Template) SetOverlay(fragment map[string]any) error {
 			slices.Sort(ids)
 			return fmt.Errorf("Resources.%s: the template has no such resource; it has %s", id, strings.Join(ids, ", "))
 		}
+		if err := resourceOverlay(r, resources[id]); err != nil {
+			return fmt.Errorf("Resources.%s%w", id, err)
+		}
 	}
 	t.overlay = fragment
 	return nil
+}
+
+// resourceOverlay checks the fragment of one resource: it may change its
+// attributes, not remove it or change its type, which the rest of the
+// template depends on.
+func resourceOverlay(r Resource, fragment any) error {
+	m, ok := fragment.(map[string]any)
+	if !ok {
+		if fragment == nil {
+			return errors.New(": null would remove the resource, and the template needs it; change its properties instead")
+		}
+		return errors.New(": must be a mapping of the resource's attributes (Properties, DeletionPolicy…)")
+	}
+	for _, k := range sortedKeys(m) {
+		switch v := m[k]; k {
+		case "Type":
+			if v != r.Type {
+				return fmt.Errorf(".Type: cannot change: the template depends on the resource being an %s", r.Type)
+			}
+		case "Properties":
+			if _, isMap := v.(map[string]any); !isMap {
+				return errors.New(".Properties: must be a mapping of the properties to change")
+			}
+		case "Metadata", "CreationPolicy", "UpdatePolicy":
+			if _, isMap := v.(map[string]any); !isMap && v != nil {
+				return fmt.Errorf(".%s: must be a mapping", k)
+			}
+		}
+	}
+	return nil
+}
+
+// sortedKeys are the keys of a mapping, in order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // parse reads a JSON document with its mapping keys in document order.
@@ -43,13 +78,7 @@ func parse(j []byte) (*value, error) {
 
 // merge merges a fragment, as YAML gives it, over a mapping.
 func merge(dst *value, fragment map[string]any) error {
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range fragment {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range sortedKeys(fragment) {
 		v := fragment[k]
 		i := slices.Index(dst.keys, k)
 		if v == nil {

@@ -101,8 +101,24 @@ func TestOverlay(t *testing.T) {
 	if err := tpl.SetOverlay(map[string]any{"Resources": map[string]any{"Nope": map[string]any{}}}); err == nil || !strings.Contains(err.Error(), "Resources.Nope: the template has no such resource; it has Group") {
 		t.Fatalf("got %v", err)
 	}
+	for _, tt := range []struct {
+		fragment any
+		want     string
+	}{
+		{nil, "Resources.Group: null would remove the resource"},
+		{"x", "Resources.Group: must be a mapping"},
+		{map[string]any{"Type": "AWS::EC2::VPC"}, "Resources.Group.Type: cannot change: the template depends on the resource being an AWS::EC2::SecurityGroup"},
+		{map[string]any{"Properties": 5}, "Resources.Group.Properties: must be a mapping"},
+		{map[string]any{"Properties": nil}, "Resources.Group.Properties: must be a mapping"},
+		{map[string]any{"UpdatePolicy": []any{}}, "Resources.Group.UpdatePolicy: must be a mapping"},
+	} {
+		if err := tpl.SetOverlay(map[string]any{"Resources": map[string]any{"Group": tt.fragment}}); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: got %v, want %q", tt.fragment, err, tt.want)
+		}
+	}
 	err := tpl.SetOverlay(map[string]any{
 		"Resources": map[string]any{"Group": map[string]any{
+			"Type":           "AWS::EC2::SecurityGroup",
 			"DeletionPolicy": "Retain",
 			"Properties": map[string]any{
 				"GroupDescription": "changed <&>",

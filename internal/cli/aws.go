@@ -13,6 +13,7 @@ import (
 	"github.com/docker-ecs/docker-ecs/internal/dockerctx"
 	"github.com/docker-ecs/docker-ecs/internal/load"
 	"github.com/docker-ecs/docker-ecs/internal/progress"
+	"github.com/docker-ecs/docker-ecs/internal/validate"
 )
 
 // awsTarget is the AWS account of the docker context in use (docker's
@@ -53,13 +54,13 @@ func newDeployer(ctx context.Context, target awsapi.Target) (*apply.Deployer, er
 // project which no longer validates can still be inspected and removed.
 func projectName(ctx context.Context, opts load.Options) (string, error) {
 	if opts.ProjectName != "" {
-		return opts.ProjectName, nil
+		return opts.ProjectName, validate.ProjectName(opts.ProjectName)
 	}
 	p, err := load.Project(ctx, opts)
 	if err != nil {
 		return "", fmt.Errorf("%w (or name the project with -p)", err)
 	}
-	return p.Name, nil
+	return p.Name, validate.ProjectName(p.Name)
 }
 
 // progressFlag is --progress of the commands that follow a stack operation.

@@ -219,6 +219,7 @@ var badInputs = map[string]func(t *testing.T, dir string){
 	"file-unreadable-env-file":     unreadable("web.env"),
 	"file-unreadable-dotenv":       unreadable(".env"),
 	"file-unreadable-extends":      unreadable("base.yaml"),
+	"file-unreadable-secret":       unreadable("token.txt"),
 }
 
 // writeCaseFile writes a file of a case, which must be at least size

@@ -146,8 +146,8 @@ func TestConvertWarnsOfCloudFormationLimits(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "S149Service:") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.err)
 	}
-	want := "and a CloudFormation stack holds at most 500"
-	if !strings.Contains(r.err, "warning: the template of big has ") || !strings.Contains(r.err, want) || !strings.Contains(r.err, `"docker ecs up" will refuse it`) {
+	want := "warning: compose.yaml: the template of big has "
+	if !strings.Contains(r.err, want) || !strings.Contains(r.err, "and a CloudFormation stack holds at most 500") || !strings.Contains(r.err, `"docker ecs up" will refuse it`) {
 		t.Errorf("stderr %q, want a warning about the 500 resources", r.err)
 	}
 	if r := run(t, dir, "ecs", "-p", "big", "convert", "--format", "json"); !strings.Contains(r.err, want) {

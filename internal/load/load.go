@@ -41,6 +41,11 @@ type Options struct {
 // Project loads the compose project that opts describe. Variables of the
 // process environment win over those of the env files, as in docker compose.
 func Project(ctx context.Context, opts Options) (*types.Project, error) {
+	if opts.ProjectDir != "" {
+		if info, err := os.Stat(opts.ProjectDir); err != nil || !info.IsDir() {
+			return nil, fmt.Errorf("--project-directory %s: no such directory", opts.ProjectDir)
+		}
+	}
 	po, err := cli.NewProjectOptions(opts.Files,
 		cli.WithWorkingDirectory(opts.ProjectDir),
 		cli.WithOsEnv,

@@ -49,10 +49,23 @@ func stringExtension(ext types.Extensions, name, prefix string, r *report) (stri
 	}
 	s, isString := v.(string)
 	if !isString {
-		r.errorf(prefix+name, "must be a string, not %v", v)
+		r.errorf(prefix+name, "must be a string, not %s", shown(v))
 		return "", false
 	}
 	return s, true
+}
+
+// shown writes a YAML value in an error message as the user wrote it.
+func shown(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	}
+	return fmt.Sprint(v)
 }
 
 // boolExtension reads a boolean extension: true, false, or their strings
@@ -70,7 +83,7 @@ func boolExtension(ext types.Extensions, name, prefix string, r *report) bool {
 			return b
 		}
 	}
-	r.errorf(prefix+name, "must be true or false, not %v", v)
+	r.errorf(prefix+name, "must be true or false, not %s", shown(v))
 	return false
 }
 
@@ -140,7 +153,7 @@ func projectExtensionsOf(p *types.Project, out *app.Project, r *report) {
 	if v, ok := p.Extensions["x-aws-logs_retention"]; ok {
 		days, ok := intValue(v)
 		if !ok || !slices.Contains(retentionDays, days) {
-			r.errorf("x-aws-logs_retention", "CloudWatch keeps logs for one of %v days, not %v", retentionDays, v)
+			r.errorf("x-aws-logs_retention", "CloudWatch keeps logs for one of %v days, not %s", retentionDays, shown(v))
 		} else {
 			out.LogRetentionDays = days
 		}
@@ -245,7 +258,7 @@ func capacity(v any, key string, r *report) []app.Capacity {
 			case !known:
 				r.errorf(key+"."+k, "must be spot or on-demand")
 			case !isInt || weight < 0 || weight > 1000:
-				r.errorf(key+"."+k, "must be a weight from 0 to 1000, not %v", v[k])
+				r.errorf(key+"."+k, "must be a weight from 0 to 1000, not %s", shown(v[k]))
 			default:
 				total += weight
 				out = append(out, app.Capacity{Provider: provider, Weight: weight})
@@ -257,7 +270,7 @@ func capacity(v any, key string, r *report) []app.Capacity {
 		slices.SortFunc(out, func(a, b app.Capacity) int { return strings.Compare(a.Provider, b.Provider) })
 		return out
 	}
-	r.errorf(key, "must be spot, on-demand, or weights such as {spot: 3, on-demand: 1}, not %v", v)
+	r.errorf(key, "must be spot, on-demand, or weights such as {spot: 3, on-demand: 1}, not %s", shown(v))
 	return nil
 }
 
@@ -278,7 +291,7 @@ func autoscaling(v any, key string, r *report) *app.Autoscaling {
 		case "min", "max":
 			n, ok := intValue(m[k])
 			if !ok || n < 0 || n > 10000 {
-				r.errorf(key+"."+k, "must be a number of tasks from 0 to 10000, not %v", m[k])
+				r.errorf(key+"."+k, "must be a number of tasks from 0 to 10000, not %s", shown(m[k]))
 			}
 			if k == "min" {
 				a.Min = n
@@ -291,16 +304,16 @@ func autoscaling(v any, key string, r *report) *app.Autoscaling {
 			case a.Metric != "":
 				r.errorf(key+"."+k, "scales on one metric only, and %s is already set", a.Metric)
 			case k == "requests" && (!ok || n < 1):
-				r.errorf(key+"."+k, "must be a number of requests per task and minute, not %v", m[k])
+				r.errorf(key+"."+k, "must be a number of requests per task and minute, not %s", shown(m[k]))
 			case k != "requests" && (!ok || n < 1 || n > 100):
-				r.errorf(key+"."+k, "must be a target from 1 to 100 (%% of the task's %s), not %v", k, m[k])
+				r.errorf(key+"."+k, "must be a target from 1 to 100 (%% of the task's %s), not %s", k, shown(m[k]))
 			default:
 				a.Metric, a.Target = k, n
 			}
 		case "scale_in_cooldown", "scale_out_cooldown":
 			d, err := time.ParseDuration(fmt.Sprint(m[k]))
 			if err != nil || d < 0 || d > time.Hour {
-				r.errorf(key+"."+k, "must be a duration up to 1h, such as 5m, not %v", m[k])
+				r.errorf(key+"."+k, "must be a duration up to 1h, such as 5m, not %s", shown(m[k]))
 			}
 			if k == "scale_in_cooldown" {
 				a.ScaleInCooldown = int(d.Seconds())
@@ -329,14 +342,14 @@ func percents(ext types.Extensions, svc *app.Service, prefix string, r *report) 
 	if v, ok := ext["x-aws-min_percent"]; ok {
 		n, ok := intValue(v)
 		if !ok || n < 0 || n > 100 {
-			r.errorf(prefix+"x-aws-min_percent", "must be a percentage from 0 to 100, not %v", v)
+			r.errorf(prefix+"x-aws-min_percent", "must be a percentage from 0 to 100, not %s", shown(v))
 		}
 		svc.MinHealthy = n
 	}
 	if v, ok := ext["x-aws-max_percent"]; ok {
 		n, ok := intValue(v)
 		if !ok || n < 100 || n > 200 {
-			r.errorf(prefix+"x-aws-max_percent", "must be a percentage from 100 to 200, not %v", v)
+			r.errorf(prefix+"x-aws-max_percent", "must be a percentage from 100 to 200, not %s", shown(v))
 		}
 		svc.MaxPercent = n
 	}

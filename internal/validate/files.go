@@ -123,6 +123,14 @@ func fileObject(p *types.Project, kind, name string, cfg types.FileObjectConfig,
 	case cfg.File != "":
 		f.Path = cfg.File
 		info, err := os.Stat(cfg.File)
+		if err == nil && !info.IsDir() {
+			// Read only at up, and after AWS is asked about the stack:
+			// a file up could not read must stop it here.
+			var file *os.File
+			if file, err = os.Open(cfg.File); err == nil {
+				file.Close()
+			}
+		}
 		switch {
 		case err != nil:
 			r.errorf(key+".file", "%s cannot be read: %v", relativeTo(p.WorkingDir, cfg.File), errorText(err))

@@ -187,7 +187,7 @@ func publishedPorts(p *types.Project, services []*app.Service, certificate bool,
 					r.errorf(key+"."+protocolExtension, "%s does not match the port's protocol %s", v, proto)
 				}
 			default:
-				r.errorf(key+"."+protocolExtension, "must be http, https, tcp or udp, not %v", v)
+				r.errorf(key+"."+protocolExtension, "must be http, https, tcp or udp, not %s", shown(v))
 			}
 			id := fmt.Sprintf("%d/%s", pub, proto)
 			if other, dup := owner[id]; dup {

@@ -11,9 +11,14 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/distribution/reference"
 
 	"github.com/docker-ecs/docker-ecs/internal/app"
+	"github.com/docker-ecs/docker-ecs/internal/load"
 )
+
+// maxTaskDefinition is the largest task definition ECS registers, in bytes.
+const maxTaskDefinition = 64 << 10
 
 // Defaults ECS applies when compose says nothing.
 const (
@@ -45,15 +50,37 @@ const (
 	maxSecurityGroups = 5
 )
 
+// ProjectName checks that a project name can name its CloudFormation
+// stack.
+func ProjectName(name string) error {
+	if !stackName.MatchString(name) {
+		return fmt.Errorf("project name %q is not a valid CloudFormation stack name (letters, digits and hyphens, starting with a letter, at most 128 characters): choose another with -p or the top-level name key", name)
+	}
+	return nil
+}
+
 // Project checks p and returns its ECS-ready model and the warnings about
 // settings ECS ignores. When the project cannot run on ECS, the error is an
 // *Error listing every problem.
 func Project(p *types.Project) (*app.Project, []Warning, error) {
 	r := &report{}
 	out := &app.Project{Name: p.Name, Domain: p.Name + ".local", LogRetentionDays: defaultLogRetention}
+	for _, f := range p.ComposeFiles {
+		out.Sources = append(out.Sources, load.Display(f))
+	}
 
-	if !stackName.MatchString(p.Name) {
-		r.errorf("name", "project name %q is not a valid CloudFormation stack name (letters, digits and hyphens, starting with a letter): choose another with -p or the top-level name key", p.Name)
+	if err := ProjectName(p.Name); err != nil {
+		r.errorf("name", "%v", err)
+	}
+	if len(p.Services) == 0 {
+		switch n := len(p.DisabledServices); n {
+		case 0:
+			r.errorf("services", "no service to run")
+		case 1:
+			r.errorf("services", "no service to run: the only service is in a profile that is not enabled (--profile, COMPOSE_PROFILES)")
+		default:
+			r.errorf("services", "no service to run: the %d services are all in profiles that are not enabled (--profile, COMPOSE_PROFILES)", n)
+		}
 	}
 	projectLevel(p, r)
 	projectExtensionsOf(p, out, r)
@@ -201,10 +228,18 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 		r.errorf(key, "the service name %q needs a letter or a digit", s.Name)
 	}
 	svc.ECRRepository = ecrRepository(s.Image)
-	if s.Image == "" {
+	switch {
+	case s.Provider != nil:
+		// Reported as unsupported.
+	case s.Image == "":
 		r.errorf(key+".image", "ECS runs images, it does not build them: build and push the image to a registry (for example Amazon ECR), then set image")
-	} else if s.Build != nil {
-		r.warnf(key+".build", "ignored: ECS runs the image %q, it does not build it", s.Image)
+	default:
+		if _, err := reference.ParseNormalizedNamed(s.Image); err != nil {
+			r.errorf(key+".image", "%q is not an image reference (%v): write it as [REGISTRY/]REPOSITORY[:TAG][@DIGEST]", s.Image, err)
+		}
+		if s.Build != nil {
+			r.warnf(key+".build", "ignored: ECS runs the image %q, it does not build it", s.Image)
+		}
 	}
 	if svc.Replicas < 0 {
 		r.errorf(key+".deploy.replicas", "must not be negative")
@@ -349,12 +384,25 @@ func environment(s types.ServiceConfig, svc *app.Service, domain, key string, r 
 		// "db" finds db.{project}.local as it finds db in docker compose.
 		"LOCALDOMAIN": domain,
 	}
+	size, largest, largestSize := 0, "", -1
 	for name, v := range s.Environment {
-		if v == nil {
+		switch {
+		case name == "":
+			r.errorf(key+".environment", "a variable has no name (an entry such as \"=value\")")
+			continue
+		case v == nil:
 			r.warnf(key+".environment."+name, "left out: it has no value here and is not set in the environment docker ecs runs in")
 			continue
 		}
 		env[name] = *v
+		n := len(name) + len(*v)
+		size += n
+		if n > largestSize || n == largestSize && name < largest {
+			largest, largestSize = name, n
+		}
+	}
+	if size > maxTaskDefinition {
+		r.errorf(key+".environment."+largest, "the environment holds %d bytes (%s alone %d), and ECS takes task definitions of at most %d in all: put large values in a secret or a volume", size, largest, largestSize, maxTaskDefinition)
 	}
 	for _, name := range slices.Sorted(mapKeys(env)) {
 		svc.Environment = append(svc.Environment, app.EnvVar{Name: name, Value: env[name]})
