@@ -67,7 +67,7 @@ func (d *Deployer) Logs(ctx context.Context, project string, o LogsOptions) erro
 		return fmt.Errorf("%s has no logs in %s: its log group %s does not exist (has it been deployed?)", project, d.AWS.Region, l.group)
 	}
 	if err != nil {
-		return err
+		return awsapi.Explain(err)
 	}
 	l.print(first)
 	if !o.Follow {
@@ -87,7 +87,7 @@ func (d *Deployer) Logs(ctx context.Context, project string, o LogsOptions) erro
 			return nil
 		}
 		if err != nil {
-			return err
+			return awsapi.Explain(err)
 		}
 		l.print(next)
 		if len(next) > 0 {

@@ -47,7 +47,7 @@ func Check(body []byte) []error {
 	for _, id := range slices.Sorted(keys(t.Resources)) {
 		r := t.Resources[id]
 		refs := references(r.Properties)
-		refs = append(refs, dependsOn(r.DependsOn)...)
+		refs = append(refs, Strings(r.DependsOn)...)
 		for _, ref := range refs {
 			if !known(ref) {
 				errs = append(errs, fmt.Errorf("Resources.%s refers to %q, which the template does not have", id, ref))
@@ -141,7 +141,9 @@ func references(v any) []string {
 	return out
 }
 
-func dependsOn(v any) []string {
+// Strings reads a value that CloudFormation and IAM take as a string or a
+// list of strings (DependsOn, Action, Resource).
+func Strings(v any) []string {
 	switch v := v.(type) {
 	case string:
 		return []string{v}
@@ -259,7 +261,7 @@ var waitable = map[string]bool{
 func waits(t template, id string, r resource) []error {
 	refs := references(r.Properties)
 	var errs []error
-	for _, dep := range dependsOn(r.DependsOn) {
+	for _, dep := range Strings(r.DependsOn) {
 		target, ok := t.Resources[dep]
 		switch {
 		case !ok:
@@ -305,7 +307,7 @@ func CriticalPath(body []byte, durations map[string]time.Duration) ([]Step, erro
 	}
 	deps := map[string][]string{}
 	for id, r := range t.Resources {
-		for _, ref := range append(references(r.Properties), dependsOn(r.DependsOn)...) {
+		for _, ref := range append(references(r.Properties), Strings(r.DependsOn)...) {
 			if _, ok := t.Resources[ref]; ok && !slices.Contains(deps[id], ref) {
 				deps[id] = append(deps[id], ref)
 			}
