@@ -2,11 +2,16 @@ package convert_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v4"
 
 	"github.com/docker-ecs/docker-ecs/internal/convert"
 	"github.com/docker-ecs/docker-ecs/internal/load"
@@ -16,27 +21,58 @@ import (
 // pipeline runs Load → Validate → Convert on one compose file and renders
 // the template in both formats.
 func pipeline(ctx context.Context, file string) error {
-	p, err := load.Project(ctx, load.Options{Files: []string{file}, ProjectName: "fuzz"})
-	if err != nil {
-		return err
-	}
-	model, _, err := validate.Project(p)
-	if err != nil {
-		return err
-	}
-	t, err := convert.Template(model)
-	if err != nil {
-		return err
-	}
-	if _, err := t.JSON(); err != nil {
-		return err
-	}
-	_, err = t.YAML()
+	_, _, err := rendered(ctx, file)
 	return err
 }
 
+// rendered is the template of a compose file in JSON and in YAML.
+func rendered(ctx context.Context, file string) (j, y []byte, err error) {
+	p, err := load.Project(ctx, load.Options{Files: []string{file}, ProjectName: "fuzz"})
+	if err != nil {
+		return nil, nil, err
+	}
+	model, _, err := validate.Project(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := convert.Template(model)
+	if err != nil {
+		return nil, nil, err
+	}
+	if j, err = t.JSON(); err != nil {
+		return nil, nil, err
+	}
+	y, err = t.YAML()
+	return j, y, err
+}
+
+// sameDocument checks that the YAML rendering reads back as the JSON one.
+func sameDocument(j, y []byte) error {
+	var fromJSON, fromYAML any
+	if err := json.Unmarshal(j, &fromJSON); err != nil {
+		return fmt.Errorf("the JSON does not read back: %w", err)
+	}
+	if err := yaml.Unmarshal(y, &fromYAML); err != nil {
+		return fmt.Errorf("the YAML does not read back: %w", err)
+	}
+	// Through JSON again, so that numbers have one type.
+	b, err := json.Marshal(fromYAML)
+	if err != nil {
+		return err
+	}
+	var normal any
+	if err := json.Unmarshal(b, &normal); err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(fromJSON, normal) {
+		return errors.New("the YAML is another document than the JSON")
+	}
+	return nil
+}
+
 // FuzzPipeline: any compose file gives a template or an error, never a
-// panic. The seeds are the golden cases and the examples.
+// panic, and the template's YAML is the same document as its JSON. The
+// seeds are the golden cases and the examples.
 func FuzzPipeline(f *testing.F) {
 	seeds, _ := filepath.Glob("../cli/testdata/convert/*/*.yaml")
 	examples, _ := filepath.Glob("../../examples/*/compose.yaml")
@@ -56,7 +92,13 @@ func FuzzPipeline(f *testing.F) {
 		if err := os.WriteFile(file, compose, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_ = pipeline(context.Background(), file)
+		j, y, err := rendered(context.Background(), file)
+		if err != nil {
+			return
+		}
+		if err := sameDocument(j, y); err != nil {
+			t.Fatalf("%v\n%s", err, y)
+		}
 	})
 }
 
