@@ -10,6 +10,7 @@ import (
 
 	"github.com/docker-ecs/docker-ecs/internal/app"
 	"github.com/docker-ecs/docker-ecs/internal/cfn"
+	"github.com/docker-ecs/docker-ecs/internal/load"
 )
 
 // The template's parameters, which `up` fills in from the AWS account.
@@ -96,13 +97,28 @@ func Template(p *app.Project) (*cfn.Template, error) {
 	}
 	if p.Overlay != nil && c.err == nil {
 		if err := c.t.SetOverlay(p.Overlay); err != nil {
-			return nil, fmt.Errorf("x-aws-cloudformation.%w", err)
+			return nil, overlayError(p, err)
 		}
 	}
 	if c.err != nil {
 		return nil, c.err
 	}
 	return c.t, nil
+}
+
+// overlayError names the compose file and the key of the
+// x-aws-cloudformation fragment that the template cannot take, which cfn
+// gives as "Resources.Queue: …". Only then are the files read.
+func overlayError(p *app.Project, err error) error {
+	key, msg, ok := strings.Cut(err.Error(), ": ")
+	if !ok {
+		return fmt.Errorf("x-aws-cloudformation: %w", err)
+	}
+	file, key := load.NewSources(p.Sources).Where("x-aws-cloudformation." + key)
+	if file == "" {
+		return fmt.Errorf("%s: %s", key, msg)
+	}
+	return fmt.Errorf("%s: %s: %s", file, key, msg)
 }
 
 // converter holds the template being built and the first error, so that

@@ -6,16 +6,13 @@ package load
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
-	"go.yaml.in/yaml/v4"
 )
 
 // Options are the compose flags of every command that reads a project. They
@@ -62,7 +59,7 @@ func Project(ctx context.Context, opts Options) (*types.Project, error) {
 		cli.WithName(opts.ProjectName),
 	)
 	if err != nil {
-		return nil, err
+		return nil, locate(err, nil, opts)
 	}
 	if len(po.ConfigPaths) == 0 {
 		where := "the current directory or its parents"
@@ -71,52 +68,22 @@ func Project(ctx context.Context, opts Options) (*types.Project, error) {
 		}
 		return nil, fmt.Errorf("no compose file (%s) in %s: use -f to name one", strings.Join(cli.DefaultFileNames, ", "), where)
 	}
-	p, err := po.LoadProject(ctx)
+	p, err := loadProject(ctx, po)
 	if err != nil {
-		return nil, locate(err, po.ConfigPaths)
+		return nil, locate(err, po.ConfigPaths, opts)
 	}
 	return p, nil
 }
 
-// unknownKey is how compose-go's schema validation reports a key the
-// compose specification does not have.
-var unknownKey = regexp.MustCompile(`^(validating [^:]+: )(\S+) false schema$`)
-
-// locate makes a load error name the compose file it is about, as the
-// user named it, since compose-go does not always: a YAML syntax error
-// found while looking for the project name, or an interpolation error,
-// carry no file name.
-func locate(err error, files []string) error {
-	msg := err.Error()
-	named := false
-	for _, f := range files {
-		abs, _ := filepath.Abs(f)
-		for _, form := range []string{abs, f} {
-			if form != "" && strings.Contains(msg, form) {
-				msg = strings.ReplaceAll(msg, form, Display(abs))
-				named = true
-			}
+// loadProject has compose-go load the project, and turns its panics, which
+// some malformed files cause, into errors.
+func loadProject(ctx context.Context, po *cli.ProjectOptions) (p *types.Project, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("compose-go failed on this project (%v): look for a key without a value", r)
 		}
-	}
-	if m := unknownKey.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("%s%s: unknown key, not in the compose specification", m[1], m[2])
-	}
-	if named {
-		return errors.New(msg)
-	}
-	if strings.HasPrefix(msg, "yaml: ") {
-		for _, f := range files {
-			var doc any
-			if b, readErr := os.ReadFile(f); readErr == nil && yaml.Unmarshal(b, &doc) != nil {
-				return fmt.Errorf("%s: %w", Display(f), err)
-			}
-		}
-	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = Display(f)
-	}
-	return fmt.Errorf("%s: %w", strings.Join(names, ", "), err)
+	}()
+	return po.LoadProject(ctx)
 }
 
 // Display names a file the way the user would: relative to the current

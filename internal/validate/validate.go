@@ -152,12 +152,9 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 		}
 	}
 
-	warnings := make([]Warning, len(r.warnings))
-	for i, w := range r.warnings {
-		warnings[i] = Warning{Files: p.ComposeFiles, Problem: w}
-	}
-	if len(r.errors) > 0 {
-		return nil, warnings, &Error{Files: p.ComposeFiles, Problems: r.errors}
+	warnings, err := r.located(p.ComposeFiles)
+	if err != nil {
+		return nil, warnings, err
 	}
 	return out, warnings, nil
 }
