@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -58,7 +57,7 @@ func newWorld(t *testing.T, scale time.Duration, extra ...func(*config.LoadOptio
 	clock := fakeaws.NewManualClock(start)
 	srv := fakeaws.New(fakeaws.Options{Region: "eu-west-1", Clock: clock, Scale: scale})
 	t.Cleanup(srv.Close)
-	awsEnvironment(t, srv.URL())
+	srv.Setenv(t)
 	fast := config.WithRetryer(func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = 5
@@ -71,33 +70,6 @@ func newWorld(t *testing.T, scale time.Duration, extra ...func(*config.LoadOptio
 		t.Fatal(err)
 	}
 	return &world{t: t, srv: srv, clock: clock, d: &Deployer{AWS: clients, Clock: virtualClock{clock}}}
-}
-
-// awsEnvironment points the AWS SDK at the fake with test credentials,
-// and at nothing else of the machine's AWS configuration.
-func awsEnvironment(t *testing.T, url string) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "AWS_") {
-			t.Setenv(name, "")
-			os.Unsetenv(name)
-		}
-	}
-	empty := filepath.Join(t.TempDir(), "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL":            url,
-		"AWS_ACCESS_KEY_ID":           "AKIAFAKEFAKEFAKEFAKE",
-		"AWS_SECRET_ACCESS_KEY":       "fake/secret/key/that/must/never/be/printed",
-		"AWS_REGION":                  "eu-west-1",
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_CONFIG_FILE":             empty,
-		"AWS_SHARED_CREDENTIALS_FILE": empty,
-	} {
-		t.Setenv(k, v)
-	}
 }
 
 // project loads, validates and converts a compose file named shop.

@@ -57,7 +57,7 @@ func TestBadInput(t *testing.T) {
 			}
 			srv := fakeaws.New(fakeaws.Options{Region: "eu-west-1"})
 			t.Cleanup(srv.Close)
-			fakeAWSEnvironment(t, srv.URL())
+			fakeAWSEnvironment(t, srv)
 
 			r := run(t, dir, args...)
 			// The directory is named as the case: left in, a path would
@@ -140,35 +140,15 @@ func copyCase(t *testing.T, src, dir string) {
 	}
 }
 
-// fakeAWSEnvironment points the AWS SDK at the fake with test credentials,
-// and at nothing else of the machine's AWS configuration, as the tests of
-// internal/apply do; and docker ecs at an empty docker configuration, whose
+// fakeAWSEnvironment points the AWS SDK at the fake, as the tests of
+// internal/apply do, and docker ecs at an empty docker configuration, whose
 // default context means that AWS environment.
-func fakeAWSEnvironment(t *testing.T, url string) {
+func fakeAWSEnvironment(t *testing.T, srv *fakeaws.Server) {
 	t.Helper()
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "AWS_") || name == "DOCKER_CONTEXT" {
-			t.Setenv(name, "")
-			os.Unsetenv(name)
-		}
-	}
-	dir := t.TempDir()
-	empty := filepath.Join(dir, "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL":            url,
-		"AWS_ACCESS_KEY_ID":           "AKIAFAKEFAKEFAKEFAKE",
-		"AWS_SECRET_ACCESS_KEY":       "fake/secret/key/that/must/never/be/printed",
-		"AWS_REGION":                  "eu-west-1",
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_CONFIG_FILE":             empty,
-		"AWS_SHARED_CREDENTIALS_FILE": empty,
-		"DOCKER_CONFIG":               filepath.Join(dir, "docker"),
-	} {
-		t.Setenv(k, v)
-	}
+	srv.Setenv(t)
+	t.Setenv("DOCKER_CONTEXT", "")
+	os.Unsetenv("DOCKER_CONTEXT")
+	t.Setenv("DOCKER_CONFIG", filepath.Join(t.TempDir(), "docker"))
 }
 
 // badInputs make the files of the cases that are not committed: too large
