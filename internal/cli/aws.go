@@ -49,6 +49,17 @@ func newDeployer(ctx context.Context, target awsapi.Target) (*apply.Deployer, er
 	return &apply.Deployer{AWS: clients, Clock: apply.RealClock{}}, nil
 }
 
+// deployed is the name of the project a command on its stack acts on, and
+// the Deployer of the account it is in.
+func deployed(ctx context.Context, project load.Options, target awsapi.Target) (string, *apply.Deployer, error) {
+	name, err := projectName(ctx, project)
+	if err != nil {
+		return "", nil, err
+	}
+	d, err := newDeployer(ctx, target)
+	return name, d, err
+}
+
 // projectName is the name of the project a command acts on: -p, else the
 // name the compose files give it. It needs no valid project, so that a
 // project which no longer validates can still be inspected and removed.

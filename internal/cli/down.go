@@ -48,11 +48,7 @@ func newDownCmd(f *factory, runF func(context.Context, *downOptions) error) *cob
 }
 
 func downRun(ctx context.Context, opts *downOptions) error {
-	name, err := projectName(ctx, opts.project)
-	if err != nil {
-		return err
-	}
-	d, err := newDeployer(ctx, opts.aws)
+	name, d, err := deployed(ctx, opts.project, opts.aws)
 	if err != nil {
 		return err
 	}

@@ -61,11 +61,7 @@ func execRun(ctx context.Context, opts *execOptions) error {
 	if err != nil {
 		return errors.New("docker ecs exec needs AWS's Session Manager plugin, which is not installed (or not on PATH): see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html")
 	}
-	name, err := projectName(ctx, opts.project)
-	if err != nil {
-		return err
-	}
-	d, err := newDeployer(ctx, opts.aws)
+	name, d, err := deployed(ctx, opts.project, opts.aws)
 	if err != nil {
 		return err
 	}

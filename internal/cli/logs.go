@@ -62,11 +62,7 @@ func newLogsCmd(f *factory, runF func(context.Context, *logsOptions) error) *cob
 }
 
 func logsRun(ctx context.Context, opts *logsOptions) error {
-	name, err := projectName(ctx, opts.project)
-	if err != nil {
-		return err
-	}
-	d, err := newDeployer(ctx, opts.aws)
+	name, d, err := deployed(ctx, opts.project, opts.aws)
 	if err != nil {
 		return err
 	}

@@ -52,11 +52,7 @@ func newPsCmd(f *factory, runF func(context.Context, *psOptions) error) *cobra.C
 }
 
 func psRun(ctx context.Context, opts *psOptions) error {
-	name, err := projectName(ctx, opts.project)
-	if err != nil {
-		return err
-	}
-	d, err := newDeployer(ctx, opts.aws)
+	name, d, err := deployed(ctx, opts.project, opts.aws)
 	if err != nil {
 		return err
 	}
