@@ -4,7 +4,10 @@
 // decision of its own about compose semantics.
 package app
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Project is a compose project ready for ECS.
 type Project struct {
@@ -50,6 +53,15 @@ type Project struct {
 	Networks []*Network
 	// LoadBalancer is nil when no service publishes a port.
 	LoadBalancer *LoadBalancer
+}
+
+// Located prefixes an error about the project as a whole with its compose
+// files.
+func (p *Project) Located(err error) error {
+	if len(p.Sources) == 0 {
+		return err
+	}
+	return fmt.Errorf("%s: %w", strings.Join(p.Sources, ", "), err)
 }
 
 // Network is a compose network, a security group on ECS.

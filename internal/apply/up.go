@@ -48,10 +48,7 @@ func (d *Deployer) Up(ctx context.Context, p *app.Project, tpl *cfn.Template, o 
 		return err
 	}
 	if err := tpl.Fits(p.Name, body); err != nil {
-		if len(p.Sources) > 0 {
-			return fmt.Errorf("%s: %w", strings.Join(p.Sources, ", "), err)
-		}
-		return err
+		return p.Located(err)
 	}
 	account, err := d.AWS.Identity(ctx)
 	if err != nil {

@@ -68,7 +68,7 @@ func convertRun(ctx context.Context, opts *convertOptions) error {
 		return err
 	}
 	if err := tpl.Fits(model.Name, compact); err != nil {
-		fmt.Fprintf(opts.streams.Err, "warning: %s: %s; \"docker ecs up\" will refuse it\n", strings.Join(model.Sources, ", "), err)
+		fmt.Fprintf(opts.streams.Err, "warning: %s; \"docker ecs up\" will refuse it\n", model.Located(err))
 	}
 	format := opts.format
 	if format == "" && strings.EqualFold(filepath.Ext(opts.output), ".json") {
