@@ -5,9 +5,12 @@
 package awsapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -63,6 +66,27 @@ const maxAttempts = 10
 // retried instead of holding the command forever.
 const requestTimeout = time.Minute
 
+// ownBody gives the HTTP transport a body of its own to send. The SDK
+// closes the body of a request as soon as the response arrives, while the
+// transport may still be reading past its end to check its length: it
+// then takes the io.EOF of the closed body for a failed write, drops the
+// connection under the response being read, and the SDK sends the call
+// again, which a fast answer (a local endpoint) makes likely.
+type ownBody struct{ aws.HTTPClient }
+
+func (c ownBody) Do(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return c.HTTPClient.Do(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	own := r.WithContext(r.Context())
+	own.Body = io.NopCloser(bytes.NewReader(body))
+	return c.HTTPClient.Do(own)
+}
+
 // New configures the clients for t. It makes no call: credentials are
 // resolved, and checked, by the first call. extra options come last, and
 // win: tests use them to shorten retries and timeouts.
@@ -97,6 +121,7 @@ func New(ctx context.Context, t Target, extra ...func(*config.LoadOptions) error
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region: set AWS_REGION, or a region for your AWS profile (aws configure set region eu-west-1)")
 	}
+	cfg.HTTPClient = ownBody{cfg.HTTPClient}
 	return &Clients{
 		Region:         cfg.Region,
 		CloudFormation: cloudformation.NewFromConfig(cfg),
