@@ -203,19 +203,27 @@ func notString(s string) bool {
 	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".inf", ".nan":
 		return true
 	}
+	// Every timestamp starts with a four-digit year and a dash; months and
+	// days may have one digit.
+	if len(s) > 4 && isDigits(s[:4]) && s[4] == '-' {
+		return true
+	}
+	// A reader drops the underscores of a number before it reads it, even
+	// in its base prefix and its exponent.
+	s = strings.ReplaceAll(s, "_", "")
+	if s == "" {
+		return false
+	}
 	if len(s) > 1 && s[0] == '0' && strings.IndexByte("xXoObB", s[1]) >= 0 {
 		return true
 	}
-	if len(s) >= 10 && isDigits(s[0:4]) && s[4] == '-' && isDigits(s[5:7]) && s[7] == '-' && isDigits(s[8:10]) {
-		return true
-	}
-	// [-+]?[0-9_.:]+([eE][-+]?[0-9]+)?
+	// [-+]?[0-9.:]+([eE][-+]?[0-9]+)?
 	i := 0
 	if s[0] == '-' || s[0] == '+' {
 		i++
 	}
 	start := i
-	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '_' || s[i] == '.' || s[i] == ':') {
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == ':') {
 		i++
 	}
 	if i == start {
