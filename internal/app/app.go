@@ -101,6 +101,9 @@ type Service struct {
 	CapAdd      []string
 	CapDrop     []string
 	Ulimits     []Ulimit
+	// Sysctls are the namespaced kernel parameters of the task, sorted by
+	// name.
+	Sysctls []EnvVar
 
 	// Platform is the CPU architecture: X86_64 or ARM64.
 	Platform string

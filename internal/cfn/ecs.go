@@ -50,6 +50,7 @@ type ContainerDefinition struct {
 	ReadonlyRootFilesystem bool                   `json:"ReadonlyRootFilesystem,omitempty"`
 	LinuxParameters        *LinuxParameters       `json:"LinuxParameters,omitempty"`
 	Ulimits                []Ulimit               `json:"Ulimits,omitempty"`
+	SystemControls         []SystemControl        `json:"SystemControls,omitempty"`
 	DockerLabels           map[string]any         `json:"DockerLabels,omitempty"`
 	Memory                 int                    `json:"Memory,omitempty"`
 	MemoryReservation      int                    `json:"MemoryReservation,omitempty"`
@@ -153,6 +154,13 @@ type Ulimit struct {
 	Name      string `json:"Name"`
 	SoftLimit int    `json:"SoftLimit"`
 	HardLimit int    `json:"HardLimit"`
+}
+
+// SystemControl is a namespaced kernel parameter (sysctl) of a container;
+// in a Fargate task it applies to all of the task's containers.
+type SystemControl struct {
+	Namespace string `json:"Namespace"`
+	Value     string `json:"Value"`
 }
 
 // LogConfiguration is a container's log driver.

@@ -231,6 +231,9 @@ func (c *converter) container(s *app.Service) cfn.ContainerDefinition {
 	for _, u := range s.Ulimits {
 		def.Ulimits = append(def.Ulimits, cfn.Ulimit{Name: u.Name, SoftLimit: u.Soft, HardLimit: u.Hard})
 	}
+	for _, c := range s.Sysctls {
+		def.SystemControls = append(def.SystemControls, cfn.SystemControl{Namespace: c.Name, Value: c.Value})
+	}
 	return def
 }
 

@@ -691,7 +691,7 @@ func camelKeys(v any) any {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			if k == "Options" || k == "DockerLabels" || k == "SystemControls" {
+			if k == "Options" || k == "DockerLabels" {
 				out[lowerFirst(k)] = e
 				continue
 			}

@@ -262,6 +262,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 	}
 	capabilities(s, svc, key, r)
 	ulimits(s, svc, key, r)
+	sysctls(s, svc, key, r)
 	platform(s, svc, key, r)
 	resources(s, svc, key, r)
 	deployment(s, svc, key, r)
@@ -345,7 +346,6 @@ func unsupported(p *types.Project, s types.ServiceConfig, key string, r *report)
 		{s.Logging != nil || s.LogDriver != "", "logging", "logs go to CloudWatch Logs (docker ecs logs)"},
 		{s.StopSignal != "", "stop_signal", "ECS stops containers with SIGTERM"},
 		{s.ShmSize != 0, "shm_size", "Fargate does not let a task size /dev/shm"},
-		{len(s.Sysctls) > 0, "sysctls", "not supported yet"},
 		{len(s.SecurityOpt) > 0, "security_opt", "not supported on Fargate"},
 		{s.UserNSMode != "", "userns_mode", "not supported on Fargate"},
 		{s.CgroupParent != "" || s.Cgroup != "", "cgroup", "not supported on Fargate"},
@@ -486,6 +486,22 @@ func ulimits(s types.ServiceConfig, svc *app.Service, key string, r *report) {
 			r.errorf(key+".ulimits.nofile", "needs 0 <= soft <= hard <= %d", maxNofile)
 		}
 		svc.Ulimits = append(svc.Ulimits, app.Ulimit{Name: name, Soft: soft, Hard: hard})
+	}
+}
+
+// ipcSysctls are the kernel parameters of the IPC namespace that ECS lets
+// a task set, besides fs.mqueue.*; net.* are those of the network
+// namespace.
+var ipcSysctls = []string{"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"}
+
+// sysctls keeps the namespaced kernel parameters that ECS sets in a task.
+func sysctls(s types.ServiceConfig, svc *app.Service, key string, r *report) {
+	for _, name := range slices.Sorted(mapKeys(s.Sysctls)) {
+		if !strings.HasPrefix(name, "net.") && !strings.HasPrefix(name, "fs.mqueue.") && !slices.Contains(ipcSysctls, name) {
+			r.errorf(key+".sysctls."+name, "ECS sets only net.*, fs.mqueue.* and %s in a task", strings.Join(ipcSysctls, ", "))
+			continue
+		}
+		svc.Sysctls = append(svc.Sysctls, app.EnvVar{Name: name, Value: s.Sysctls[name]})
 	}
 }
 
