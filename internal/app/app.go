@@ -104,6 +104,9 @@ type Service struct {
 	// Sysctls are the namespaced kernel parameters of the task, sorted by
 	// name.
 	Sysctls []EnvVar
+	// Tags are deploy.labels, the labels of the service, sorted by name:
+	// tags of the ECS service and of its tasks.
+	Tags []EnvVar
 
 	// Platform is the CPU architecture: X86_64 or ARM64.
 	Platform string

@@ -90,6 +90,9 @@ func (c *converter) service(s *app.Service) {
 		PropagateTags:        "SERVICE",
 		Tags:                 c.serviceTags(s),
 	}
+	for _, t := range s.Tags {
+		svc.Tags = append(svc.Tags, cfn.Tag{Key: t.Name, Value: t.Value})
+	}
 	if s.Autoscaling == nil {
 		replicas := s.Replicas
 		svc.DesiredCount = &replicas

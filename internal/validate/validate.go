@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/distribution/reference"
@@ -263,6 +264,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 	capabilities(s, svc, key, r)
 	ulimits(s, svc, key, r)
 	sysctls(s, svc, key, r)
+	serviceLabels(s, svc, key, r)
 	platform(s, svc, key, r)
 	resources(s, svc, key, r)
 	deployment(s, svc, key, r)
@@ -363,7 +365,6 @@ func unsupported(p *types.Project, s types.ServiceConfig, key string, r *report)
 		{s.Deploy != nil && len(s.Deploy.Placement.Constraints)+len(s.Deploy.Placement.Preferences) > 0, "deploy.placement", "Fargate places tasks itself"},
 		{s.Deploy != nil && s.Deploy.RollbackConfig != nil, "deploy.rollback_config", "ECS rolls a failed deployment back to the last one that worked"},
 		{s.Deploy != nil && s.Deploy.EndpointMode == "vip", "deploy.endpoint_mode", "services are found by DNS round robin (dnsrr)"},
-		{s.Deploy != nil && len(s.Deploy.Labels) > 0, "deploy.labels", "not supported yet"},
 	}
 	for _, i := range ignored {
 		if i.set {
@@ -503,6 +504,48 @@ func sysctls(s types.ServiceConfig, svc *app.Service, key string, r *report) {
 		}
 		svc.Sysctls = append(svc.Sysctls, app.EnvVar{Name: name, Value: s.Sysctls[name]})
 	}
+}
+
+// maxServiceLabels leaves room, under the 50 tags an AWS resource takes,
+// for the two of compose.
+const maxServiceLabels = 48
+
+// serviceLabels turns the labels of the service, deploy.labels, into tags
+// of the ECS service, which hands them on to its tasks. A label that AWS
+// does not take as a tag is left out with a warning: swarm stacks carry
+// labels such as Traefik rules, which were never meant for AWS.
+func serviceLabels(s types.ServiceConfig, svc *app.Service, key string, r *report) {
+	if s.Deploy == nil {
+		return
+	}
+	for _, name := range slices.Sorted(mapKeys(s.Deploy.Labels)) {
+		value, lkey := s.Deploy.Labels[name], key+".deploy.labels."+name
+		switch {
+		case strings.HasPrefix(name, "com.docker.compose."):
+			r.errorf(lkey, "the com.docker.compose. labels are docker ecs's own")
+		case strings.HasPrefix(strings.ToLower(name), "aws:"):
+			r.warnf(lkey, "left out: AWS keeps tags that start with aws: for itself")
+		case len(name) > 128 || len(value) > 256:
+			r.warnf(lkey, "left out: an AWS tag has a key of at most 128 characters and a value of at most 256")
+		case !tagText(name) || !tagText(value):
+			r.warnf(lkey, "left out: an AWS tag holds only letters, digits, spaces and _ . : / = + - @")
+		case len(svc.Tags) == maxServiceLabels:
+			r.errorf(key+".deploy.labels", "more than %d labels: an AWS resource takes 50 tags, 2 of which are compose's", maxServiceLabels)
+			return
+		default:
+			svc.Tags = append(svc.Tags, app.EnvVar{Name: name, Value: value})
+		}
+	}
+}
+
+// tagText reports whether AWS takes s as the key or value of a tag.
+func tagText(s string) bool {
+	for _, c := range s {
+		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && !unicode.IsSpace(c) && !strings.ContainsRune("_.:/=+-@", c) {
+			return false
+		}
+	}
+	return true
 }
 
 func platform(s types.ServiceConfig, svc *app.Service, key string, r *report) {
