@@ -59,12 +59,11 @@ type outputValue struct{ key, value, description, export string }
 
 // deployment is what an update rolls back to.
 type deployment struct {
-	tmpl      *template
-	params    map[string]string
-	resolved  map[string]string
-	tags      []tag
-	outputs   []outputValue
-	resources map[string]*resource
+	tmpl     *template
+	params   map[string]string
+	resolved map[string]string
+	tags     []tag
+	outputs  []outputValue
 }
 
 // updateRecord remembers what an update did, so that it can be cleaned up
@@ -73,7 +72,6 @@ type updateRecord struct {
 	added    []string             // resources the update created
 	replaced map[string]*resource // old physical resources of replaced resources
 	updated  map[string]*resource // previous state of resources updated in place
-	failed   map[string]*resource // previous state of resources whose update failed
 }
 
 type resource struct {
@@ -587,13 +585,10 @@ func (s *Server) startUpdate(st *stack, at time.Time, t *template, params map[st
 	if err != nil {
 		return err
 	}
-	st.prev = &deployment{tmpl: st.tmpl, params: st.params, resolved: st.resolved, tags: st.tags, outputs: st.outputs, resources: map[string]*resource{}}
-	for id, r := range st.resources {
-		st.prev.resources[id] = r.clone()
-	}
+	st.prev = &deployment{tmpl: st.tmpl, params: st.params, resolved: st.resolved, tags: st.tags, outputs: st.outputs}
 	st.tmpl, st.params, st.resolved, st.tags = t, params, e.params, tags
 	st.updated = at
-	rec := &updateRecord{replaced: map[string]*resource{}, updated: map[string]*resource{}, failed: map[string]*resource{}}
+	rec := &updateRecord{replaced: map[string]*resource{}, updated: map[string]*resource{}}
 	st.update = rec
 	s.stackEvent(st, at, "UPDATE_IN_PROGRESS", "User Initiated")
 	w := newWalk(false)
@@ -692,7 +687,6 @@ func (s *Server) updateStep(st *stack, w *walk, e *evaluator, rec *updateRecord,
 	err = s.setProps(cur, props)
 	s.resourceEvent(st, cur, at, "UPDATE_IN_PROGRESS", "")
 	if err != nil {
-		rec.failed[id] = rec.updated[id]
 		s.resourceEvent(st, cur, at, "UPDATE_FAILED", err.Error())
 		w.fail(id, at)
 		return
@@ -701,7 +695,6 @@ func (s *Server) updateStep(st *stack, w *walk, e *evaluator, rec *updateRecord,
 	if f := s.fails.match(cur, Update); f != nil {
 		s.after(at, dur, func(at time.Time) {
 			if w.live(id) {
-				rec.failed[id] = rec.updated[id]
 				s.resourceEvent(st, cur, at, "UPDATE_FAILED", s.failureReason(f))
 				w.fail(id, at)
 			}
@@ -807,7 +800,6 @@ func (s *Server) rollbackUpdate(st *stack, at time.Time) {
 	}
 	restore := map[string]*resource{}
 	maps.Copy(restore, rec.updated)
-	maps.Copy(restore, rec.failed)
 	for id, old := range rec.replaced {
 		if cur := st.resources[id]; cur != nil && cur != old {
 			created = append(created, cur)
