@@ -315,7 +315,6 @@ func (s *Server) deleteStack(req *request, now time.Time) (any, error) {
 		// CloudFormation lets a creation be deleted: the resources being
 		// created are cancelled, then everything is deleted.
 		st.walk.abort(now)
-		st.walk.finished = true
 	case inProgress(st.status):
 		return nil, cannot(st, "deleted")
 	}
@@ -333,7 +332,6 @@ func (s *Server) cancelUpdateStack(req *request, now time.Time) (any, error) {
 		return nil, validationError("CancelUpdateStack cannot be called from current stack status")
 	}
 	st.walk.abort(now)
-	st.walk.finished = true
 	s.stackEvent(st, now, "UPDATE_ROLLBACK_IN_PROGRESS", "Stack update cancelled")
 	s.rollbackUpdate(st, now)
 	return []*node{}, nil

@@ -221,14 +221,13 @@ func (w *walk) fail(id string, at time.Time) {
 	w.failed = append(w.failed, n)
 	if !w.keepOn {
 		w.abort(at)
-		w.finished = true
 		w.onFail(at, w.failed)
 		return
 	}
 	w.start(at)
 }
 
-// abort cancels the running steps.
+// abort cancels the running steps and finishes the walk.
 func (w *walk) abort(at time.Time) {
 	for _, id := range w.order {
 		if n := w.nodes[id]; n.state == running {
@@ -238,6 +237,7 @@ func (w *walk) abort(at time.Time) {
 			}
 		}
 	}
+	w.finished = true
 }
 
 // --- evaluation ---
