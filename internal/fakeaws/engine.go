@@ -353,14 +353,7 @@ func (s *Server) startCreate(st *stack, at time.Time) error {
 	s.stackEvent(st, at, "CREATE_IN_PROGRESS", "User Initiated")
 	w := newWalk(false)
 	for _, id := range ids {
-		def := st.tmpl.resources[id]
-		r := &resource{id: id, typ: def.typ, def: def}
-		st.resources[id] = r
-		w.add(&walkNode{id: id, waitFor: def.deps, verb: "create",
-			run: func(at time.Time) { s.createStep(st, w, e, r, at, "CREATE") },
-			cancel: func(at time.Time) {
-				s.resourceEvent(st, r, at, "CREATE_FAILED", "Resource creation cancelled")
-			}})
+		s.addCreate(st, w, e, id, st.tmpl.resources[id])
 	}
 	w.onDone = func(at time.Time) {
 		st.walk = nil
@@ -384,6 +377,18 @@ func (s *Server) startCreate(st *stack, at time.Time) error {
 	st.walk = w
 	s.sched.at(at, w.start)
 	return nil
+}
+
+// addCreate adds to st a new resource id defined by def, and to w the step
+// that creates it.
+func (s *Server) addCreate(st *stack, w *walk, e *evaluator, id string, def *resourceDef) {
+	r := &resource{id: id, typ: def.typ, def: def}
+	st.resources[id] = r
+	w.add(&walkNode{id: id, waitFor: def.deps, verb: "create",
+		run: func(at time.Time) { s.createStep(st, w, e, r, at, "CREATE") },
+		cancel: func(at time.Time) {
+			s.resourceEvent(st, r, at, "CREATE_FAILED", "Resource creation cancelled")
+		}})
 }
 
 func walkNames(nodes []*walkNode) string {
@@ -596,14 +601,8 @@ func (s *Server) startUpdate(st *stack, at time.Time, t *template, params map[st
 		def := t.resources[id]
 		old := st.resources[id]
 		if old == nil {
-			r := &resource{id: id, typ: def.typ, def: def}
-			st.resources[id] = r
+			s.addCreate(st, w, e, id, def)
 			rec.added = append(rec.added, id)
-			w.add(&walkNode{id: id, waitFor: def.deps, verb: "create",
-				run: func(at time.Time) { s.createStep(st, w, e, r, at, "CREATE") },
-				cancel: func(at time.Time) {
-					s.resourceEvent(st, r, at, "CREATE_FAILED", "Resource creation cancelled")
-				}})
 			continue
 		}
 		w.add(&walkNode{id: id, waitFor: def.deps, verb: "update",
