@@ -327,8 +327,8 @@ func (s *Server) evalOutputs(st *stack) {
 	}
 }
 
-// outputString renders an output value; CloudFormation joins lists with
-// commas.
+// outputString renders an output value or a Fn::Sub variable;
+// CloudFormation joins lists with commas.
 func outputString(v any) string {
 	if l, ok := v.([]any); ok {
 		parts := make([]string, len(l))

@@ -2,7 +2,6 @@ package fakeaws
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -213,9 +212,7 @@ func (e *evaluator) intrinsic(fn string, arg any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		ja, _ := json.Marshal(stringify(a))
-		jb, _ := json.Marshal(stringify(b))
-		return string(ja) == string(jb), nil
+		return sameValue(a, b), nil
 	case "Fn::Not", "Fn::And", "Fn::Or":
 		l, ok := arg.([]any)
 		if !ok || len(l) == 0 || (fn == "Fn::Not" && len(l) != 1) {
@@ -274,8 +271,9 @@ func (e *evaluator) intrinsic(fn string, arg any) (any, error) {
 	return nil, fmt.Errorf("Template error: the fake does not support %s", fn)
 }
 
-// stringify turns every scalar into its string form, so that Fn::Equals
-// compares 80 and "80" the way CloudFormation does.
+// stringify turns every scalar into its string form, so that sameValue
+// (Fn::Equals, property changes) compares 80 and "80" the way
+// CloudFormation does.
 func stringify(v any) any {
 	switch x := v.(type) {
 	case []any:
@@ -356,14 +354,7 @@ func (e *evaluator) sub(arg any) (any, error) {
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
-		if l, ok := v.([]any); ok {
-			parts := make([]string, len(l))
-			for i, p := range l {
-				parts[i] = scalarString(p)
-			}
-			return strings.Join(parts, ",")
-		}
-		return scalarString(v)
+		return outputString(v)
 	})
 	return out, firstErr
 }
