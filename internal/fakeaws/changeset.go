@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -208,8 +209,10 @@ func tagsEqual(a, b []tag) bool {
 }
 
 // noChanges is CloudFormation's test for "No updates are to be performed".
-func noChanges(st *stack, changes []change, t *template, tags []tag) bool {
-	return len(changes) == 0 && outputsEqual(st.tmpl, t) && tagsEqual(st.tags, tags)
+// Parameter values are compared too: a parameter no resource uses still
+// counts, as the stack shows its value.
+func noChanges(st *stack, changes []change, t *template, params map[string]string, tags []tag) bool {
+	return len(changes) == 0 && outputsEqual(st.tmpl, t) && tagsEqual(st.tags, tags) && maps.Equal(st.params, params)
 }
 
 func (c change) node() *node {

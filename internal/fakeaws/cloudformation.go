@@ -271,7 +271,7 @@ func (s *Server) updateStack(req *request, now time.Time) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if noChanges(st, changes, t, tags) && sameParams(st.params, params) {
+	if noChanges(st, changes, t, params, tags) {
 		return nil, validationError("No updates are to be performed.")
 	}
 	st.token, st.disableRollback, st.capabilities = token, req.boolArg("DisableRollback"), req.members("Capabilities")
@@ -280,20 +280,6 @@ func (s *Server) updateStack(req *request, now time.Time) (any, error) {
 		return nil, err
 	}
 	return []*node{tx("StackId", st.id)}, nil
-}
-
-// sameParams compares parameter values; a parameter no resource uses still
-// counts, as the stack shows its value.
-func sameParams(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if bv, ok := b[k]; !ok || bv != v {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *Server) deleteStack(req *request, now time.Time) (any, error) {
@@ -645,7 +631,7 @@ func (s *Server) createChangeSet(req *request, now time.Time) (any, error) {
 	if cs.changes, err = s.diff(st, t, params); err != nil {
 		return nil, err
 	}
-	empty := typ == "UPDATE" && noChanges(st, cs.changes, t, tags) && sameParams(st.params, params)
+	empty := typ == "UPDATE" && noChanges(st, cs.changes, t, params, tags)
 	st.changeSets = append(st.changeSets, cs)
 	dur := s.duration(changeSetType)
 	s.after(now, dur/3, func(time.Time) {
