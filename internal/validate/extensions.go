@@ -22,14 +22,31 @@ var (
 )
 
 var (
-	subnetID      = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
-	groupID       = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
-	clusterName   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
-	clusterARN    = regexp.MustCompile(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]{1,255}$`)
+	subnetID = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	groupID  = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
+	// clusterName and clusterARN leave the length of the name, at most
+	// maxClusterName, to isCluster.
+	clusterName   = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	clusterARN    = regexp.MustCompile(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/([A-Za-z0-9_-]+)$`)
 	policyARN     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+$`)
 	secretARN     = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$`)
 	retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
+
+// maxClusterName is the longest name of an ECS cluster.
+const maxClusterName = 255
+
+// isCluster reports whether c is the name or the ARN of an ECS cluster.
+// The length is checked apart from the patterns, because a counted
+// repetition ({1,255}) compiles into a state per count, which every start
+// of the program paid for.
+func isCluster(c string) bool {
+	if clusterName.MatchString(c) {
+		return len(c) <= maxClusterName
+	}
+	m := clusterARN.FindStringSubmatch(c)
+	return m != nil && len(m[1]) <= maxClusterName
+}
 
 // unknownExtensions warns about x-aws-* keys docker ecs does not know,
 // which are most often misspelt.
@@ -145,7 +162,7 @@ func projectExtensionsOf(p *types.Project, out *app.Project, r *report) {
 	}
 	out.Private = boolExtension(p.Extensions, "x-aws-private", "", r)
 	if c, ok := stringExtension(p.Extensions, "x-aws-cluster", "", r); ok {
-		if !clusterName.MatchString(c) && !clusterARN.MatchString(c) {
+		if !isCluster(c) {
 			r.errorf("x-aws-cluster", "must be the name or the ARN of an ECS cluster, not %q", c)
 		}
 		out.Cluster = c

@@ -26,8 +26,27 @@ func logicalID(name string) string {
 	return b.String()
 }
 
-// stackName is what CloudFormation accepts as a stack name.
-var stackName = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
+// The patterns below leave lengths to a check of their own: a counted
+// repetition ({0,127}) compiles into a state per count, which every start
+// of the program paid for.
+var (
+	stackName = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]*$`)
+	dnsLabel  = regexp.MustCompile(`^[a-zA-Z0-9_]([a-zA-Z0-9_-]*[a-zA-Z0-9_])?$`)
+)
 
-// dnsLabel is what Cloud Map accepts as a service name in a DNS namespace.
-var dnsLabel = regexp.MustCompile(`^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$`)
+// Lengths of the names above.
+const (
+	maxStackName = 128
+	maxDNSLabel  = 63
+)
+
+// isStackName reports whether CloudFormation accepts name as a stack name.
+func isStackName(name string) bool {
+	return len(name) <= maxStackName && stackName.MatchString(name)
+}
+
+// isDNSLabel reports whether Cloud Map accepts name as a service name in
+// a DNS namespace.
+func isDNSLabel(name string) bool {
+	return len(name) <= maxDNSLabel && dnsLabel.MatchString(name)
+}

@@ -24,11 +24,27 @@ const (
 )
 
 var (
-	certificateARN  = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$`)
-	loadBalancerARN = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/(app|net)/[A-Za-z0-9-]{1,32}/[0-9a-f]+$`)
+	certificateARN = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$`)
+	// loadBalancerARN leaves the length of the name, at most
+	// maxLoadBalancerName, to isLoadBalancer: a counted repetition
+	// ({1,32}) compiles into a state per count, which every start of the
+	// program paid for.
+	loadBalancerARN = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/(app|net)/([A-Za-z0-9-]+)/[0-9a-f]+$`)
 	// loadBalancerName is what ELB accepts as a name.
 	loadBalancerName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
 )
+
+// maxLoadBalancerName is the longest name of a load balancer.
+const maxLoadBalancerName = 32
+
+// isLoadBalancer reports whether lb is the name or the ARN of a load
+// balancer.
+func isLoadBalancer(lb string) bool {
+	if m := loadBalancerARN.FindStringSubmatch(lb); m != nil && len(m[2]) <= maxLoadBalancerName {
+		return true
+	}
+	return loadBalancerName.MatchString(lb)
+}
 
 // published is one published port, before the load balancer is decided.
 type published struct {
@@ -48,7 +64,7 @@ func loadBalancer(p *types.Project, proj *app.Project, r *report) *app.LoadBalan
 	all := publishedPorts(p, proj.Services, certificate != "", r)
 
 	existing, _ := stringExtension(p.Extensions, loadBalancerExtension, "", r)
-	if existing != "" && !loadBalancerARN.MatchString(existing) && !loadBalancerName.MatchString(existing) {
+	if existing != "" && !isLoadBalancer(existing) {
 		r.errorf(loadBalancerExtension, "must be the name or the ARN of a load balancer, not %q", existing)
 	}
 	internal := boolExtension(p.Extensions, internalExtension, "", r)

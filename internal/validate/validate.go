@@ -54,7 +54,7 @@ const (
 // ProjectName checks that a project name can name its CloudFormation
 // stack.
 func ProjectName(name string) error {
-	if !stackName.MatchString(name) {
+	if !isStackName(name) {
 		return fmt.Errorf("project name %q is not a valid CloudFormation stack name (letters, digits and hyphens, starting with a letter, at most 128 characters): choose another with -p or the top-level name key", name)
 	}
 	return nil
@@ -220,7 +220,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 	if s.Name == app.FilesContainer {
 		r.errorf(key, "%s is the name of the container that writes secrets and configs in docker ecs's tasks: rename the service", s.Name)
 	}
-	if !dnsLabel.MatchString(s.Name) {
+	if !isDNSLabel(s.Name) {
 		r.errorf(key, "the service name %q cannot be a DNS name in Cloud Map: use letters, digits, '-' and '_', at most 63 characters", s.Name)
 	} else if svc.ID == "" {
 		r.errorf(key, "the service name %q needs a letter or a digit", s.Name)
