@@ -177,15 +177,9 @@ func (s *Server) diff(st *stack, t *template, params map[string]string) ([]chang
 		}
 		changes = append(changes, c)
 	}
-	for _, id := range slices.Sorted(func(yield func(string) bool) {
-		for id := range st.resources {
-			if !yield(id) {
-				return
-			}
-		}
-	}) {
-		if r := st.resources[id]; r.alive() && !slices.Contains(ids, id) {
-			changes = append(changes, change{action: "Remove", id: id, typ: r.typ, physicalID: r.physicalID})
+	for _, r := range sortedResources(st) {
+		if r.alive() && !slices.Contains(ids, r.id) {
+			changes = append(changes, change{action: "Remove", id: r.id, typ: r.typ, physicalID: r.physicalID})
 		}
 	}
 	return changes, nil
