@@ -31,7 +31,18 @@ func init() {
 	})
 }
 
-var stackNamePattern = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
+// namePattern is what CloudFormation takes as the name of a stack or of a
+// change set.
+var namePattern = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
+
+// checkStackName rejects a name CloudFormation would not take for a new
+// stack.
+func checkStackName(name string) error {
+	if !namePattern.MatchString(name) {
+		return validationError("1 validation error detected: Value '%s' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*", name)
+	}
+	return nil
+}
 
 func (s *Server) stackARN(name string) string {
 	return s.arn("cloudformation", "stack/"+name+"/"+s.uuid())
@@ -205,8 +216,8 @@ func (s *Server) submission(req *request, st *stack) (*template, map[string]stri
 
 func (s *Server) createStack(req *request, now time.Time) (any, error) {
 	name := req.str("StackName")
-	if !stackNamePattern.MatchString(name) {
-		return nil, validationError("1 validation error detected: Value '%s' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*", name)
+	if err := checkStackName(name); err != nil {
+		return nil, err
 	}
 	token := req.str("ClientRequestToken")
 	if st := s.cfn.find(name); st != nil {
@@ -324,7 +335,7 @@ func (s *Server) cancelUpdateStack(req *request, now time.Time) (any, error) {
 }
 
 func (s *Server) stackNode(st *stack) *node {
-	var params, outputs, tags []*node
+	var params, outputs []*node
 	for _, name := range st.tmpl.paramOrder {
 		v := st.params[name]
 		if st.tmpl.params[name].noEcho {
@@ -339,13 +350,10 @@ func (s *Server) stackNode(st *stack) *node {
 	for _, o := range st.outputs {
 		outputs = append(outputs, el("", tx("OutputKey", o.key), &node{name: "OutputValue", text: o.value}, tx("Description", o.description), tx("ExportName", o.export)))
 	}
-	for _, t := range st.tags {
-		tags = append(tags, el("", tx("Key", t.key), &node{name: "Value", text: t.value}))
-	}
 	return el("", tx("StackId", st.id), tx("StackName", st.name), tx("ChangeSetId", st.changeSetID), tx("Description", st.description),
 		list("Parameters", "member", params), tt("CreationTime", st.created), tt("DeletionTime", st.gone), tt("LastUpdatedTime", st.updated),
 		tx("StackStatus", st.status), tx("StackStatusReason", st.reason), tb("DisableRollback", st.onFailure == "DO_NOTHING" || st.disableRollback),
-		strList("Capabilities", "member", st.capabilities), list("Outputs", "member", outputs), list("Tags", "member", tags),
+		strList("Capabilities", "member", st.capabilities), list("Outputs", "member", outputs), list("Tags", "member", tagNodes(st.tags)),
 		tb("EnableTerminationProtection", false), el("DriftInformation", tx("StackDriftStatus", "NOT_CHECKED")))
 }
 
@@ -552,8 +560,6 @@ func (s *Server) validateTemplate(req *request, _ time.Time) (any, error) {
 
 // --- change sets ---
 
-var changeSetNamePattern = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
-
 func (s *Server) findChangeSet(st *stack, nameOrID string) *changeSet {
 	for _, cs := range st.changeSets {
 		if cs.name == nameOrID || cs.id == nameOrID {
@@ -579,7 +585,7 @@ func (s *Server) changeSetArg(req *request) (*changeSet, error) {
 
 func (s *Server) createChangeSet(req *request, now time.Time) (any, error) {
 	stackName, name := req.str("StackName"), req.str("ChangeSetName")
-	if !changeSetNamePattern.MatchString(name) {
+	if !namePattern.MatchString(name) {
 		return nil, validationError("1 validation error detected: Value '%s' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*", name)
 	}
 	typ := req.str("ChangeSetType")
@@ -613,8 +619,8 @@ func (s *Server) createChangeSet(req *request, now time.Time) (any, error) {
 		return nil, err
 	}
 	if st == nil {
-		if !stackNamePattern.MatchString(stackName) {
-			return nil, validationError("1 validation error detected: Value '%s' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*", stackName)
+		if err := checkStackName(stackName); err != nil {
+			return nil, err
 		}
 		st = &stack{name: stackName, id: s.stackARN(stackName), created: now, resources: map[string]*resource{},
 			tmpl: &template{params: map[string]*paramDef{}, resources: map[string]*resourceDef{}, outputs: map[string]*outputDef{}}}
@@ -671,7 +677,7 @@ func (s *Server) describeChangeSet(req *request, _ time.Time) (any, error) {
 		return nil, err
 	}
 	refreshExec(cs)
-	var changes, params, tags []*node
+	var changes, params []*node
 	if cs.status == "CREATE_COMPLETE" {
 		for _, c := range cs.changes {
 			changes = append(changes, c.node())
@@ -680,13 +686,10 @@ func (s *Server) describeChangeSet(req *request, _ time.Time) (any, error) {
 	for _, name := range cs.tmpl.paramOrder {
 		params = append(params, el("", tx("ParameterKey", name), &node{name: "ParameterValue", text: cs.params[name]}))
 	}
-	for _, t := range cs.tags {
-		tags = append(tags, el("", tx("Key", t.key), &node{name: "Value", text: t.value}))
-	}
 	return []*node{tx("ChangeSetName", cs.name), tx("ChangeSetId", cs.id), tx("StackId", cs.st.id), tx("StackName", cs.st.name),
 		tx("Description", cs.description), list("Parameters", "member", params), tt("CreationTime", cs.created),
 		tx("ExecutionStatus", cs.exec), tx("Status", cs.status), tx("StatusReason", cs.reason),
-		strList("Capabilities", "member", cs.capabilities), list("Tags", "member", tags), list("Changes", "member", changes),
+		strList("Capabilities", "member", cs.capabilities), list("Tags", "member", tagNodes(cs.tags)), list("Changes", "member", changes),
 		tb("IncludeNestedStacks", false), tx("OnStackFailure", cs.onFailure)}, nil
 }
 

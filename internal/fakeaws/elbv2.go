@@ -360,11 +360,7 @@ func (s *Server) describeELBTags(req *request, _ time.Time) (any, error) {
 			}
 			return nil, errorf(400, "LoadBalancerNotFound", "Load balancers '%s' not found", arn)
 		}
-		var tagNodes []*node
-		for _, t := range tags {
-			tagNodes = append(tagNodes, el("", tx("Key", t.key), &node{name: "Value", text: t.value}))
-		}
-		items = append(items, el("", tx("ResourceArn", arn), list("Tags", "member", tagNodes)))
+		items = append(items, el("", tx("ResourceArn", arn), list("Tags", "member", tagNodes(tags))))
 	}
 	return []*node{list("TagDescriptions", "member", items)}, nil
 }

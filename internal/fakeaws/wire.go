@@ -351,6 +351,15 @@ func list(name, item string, items []*node) *node {
 	return n
 }
 
+// tagNodes are the entries of an awsQuery list of tags.
+func tagNodes(tags []tag) []*node {
+	var out []*node
+	for _, t := range tags {
+		out = append(out, el("", tx("Key", t.key), &node{name: "Value", text: t.value}))
+	}
+	return out
+}
+
 // strList is a list of text entries.
 func strList(name, item string, values []string) *node {
 	items := make([]*node, len(values))
