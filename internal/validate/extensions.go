@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -51,7 +52,7 @@ func isCluster(c string) bool {
 // unknownExtensions warns about x-aws-* keys docker ecs does not know,
 // which are most often misspelt.
 func unknownExtensions(ext types.Extensions, known []string, prefix string, r *report) {
-	for _, k := range slices.Sorted(mapKeys(ext)) {
+	for _, k := range slices.Sorted(maps.Keys(ext)) {
 		if strings.HasPrefix(k, "x-aws-") && !slices.Contains(known, k) {
 			r.warnf(prefix+k, "ignored: docker ecs knows no such extension (see the README for those it knows)")
 		}
@@ -180,7 +181,7 @@ func projectExtensionsOf(p *types.Project, out *app.Project, r *report) {
 		if !ok {
 			r.errorf("x-aws-cloudformation", "must be a CloudFormation template fragment: a mapping with Resources, Outputs…")
 		}
-		for _, k := range slices.Sorted(mapKeys(overlay)) {
+		for _, k := range slices.Sorted(maps.Keys(overlay)) {
 			switch k {
 			case "Resources", "Outputs", "Conditions", "Mappings", "Metadata":
 				if _, ok := overlay[k].(map[string]any); !ok {
@@ -268,7 +269,7 @@ func capacity(v any, key string, r *report) []app.Capacity {
 	case map[string]any:
 		var out []app.Capacity
 		total := 0
-		for _, k := range slices.Sorted(mapKeys(v)) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			provider, known := providers[k]
 			weight, isInt := intValue(v[k])
 			switch {
@@ -303,7 +304,7 @@ func autoscaling(v any, key string, r *report) *app.Autoscaling {
 		return nil
 	}
 	a := &app.Autoscaling{Min: 1, ScaleInCooldown: 300, ScaleOutCooldown: 60}
-	for _, k := range slices.Sorted(mapKeys(m)) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		switch k {
 		case "min", "max":
 			n, ok := intValue(m[k])

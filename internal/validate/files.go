@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"regexp"
@@ -93,7 +94,7 @@ func files(p *types.Project, out *app.Project, r *report) {
 		}
 		secretEnv(s, svc, key, use, r)
 	}
-	for _, k := range slices.Sorted(mapKeys(used)) {
+	for _, k := range slices.Sorted(maps.Keys(used)) {
 		if used[k] != nil {
 			out.Files = append(out.Files, used[k])
 		}
@@ -196,7 +197,7 @@ func keys(p *types.Project, f *app.File, v any, key string, r *report) []string 
 			r.errorf(key, "the %s %s is not a JSON object, so it has no keys to split", f.Kind, f.Name)
 			return nil
 		}
-		list = slices.Sorted(mapKeys(object))
+		list = slices.Sorted(maps.Keys(object))
 	}
 	for _, k := range list {
 		if !fileKey.MatchString(k) {
@@ -270,7 +271,7 @@ func secretEnv(s types.ServiceConfig, svc *app.Service, key string, use func(kin
 		r.errorf(key, "must be a mapping of variables to secrets: {DB_PASSWORD: db_password, DB_USER: db:user}")
 		return
 	}
-	for _, name := range slices.Sorted(mapKeys(m)) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
 		ref, ok := m[name].(string)
 		if !ok || ref == "" {
 			r.errorf(key+"."+name, "must name a secret, or a key of a JSON secret (secret:key)")

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -86,13 +87,7 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 	projectLevel(p, r)
 	projectExtensionsOf(p, out, r)
 
-	names := slices.Sorted(func(yield func(string) bool) {
-		for n := range p.Services {
-			if !yield(n) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(p.Services))
 	serviceIDs := map[string]string{}
 	usedNetworks := map[string]bool{}
 	jobs := jobsOf(p, r)
@@ -114,7 +109,7 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 	}
 
 	networkIDs := map[string]string{}
-	for _, name := range slices.Sorted(mapKeys(usedNetworks)) {
+	for _, name := range slices.Sorted(maps.Keys(usedNetworks)) {
 		n := &app.Network{Name: name, ID: logicalID(name)}
 		if n.ID == "" {
 			r.errorf("networks."+name, "the name must contain a letter or a digit")
@@ -128,7 +123,7 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 	}
 
 	for _, svc := range out.Services {
-		for _, dep := range slices.Sorted(mapKeys(p.Services[svc.Name].DependsOn)) {
+		for _, dep := range slices.Sorted(maps.Keys(p.Services[svc.Name].DependsOn)) {
 			if j := jobs[dep]; j != nil {
 				svc.Jobs = append(svc.Jobs, j)
 			}
@@ -160,22 +155,12 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 	return out, warnings, nil
 }
 
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 // projectLevel checks the top-level sections that are not services.
 func projectLevel(p *types.Project, r *report) {
-	for _, name := range slices.Sorted(mapKeys(p.Models)) {
+	for _, name := range slices.Sorted(maps.Keys(p.Models)) {
 		r.errorf("models."+name, "ECS does not run AI models")
 	}
-	for _, name := range slices.Sorted(mapKeys(p.Jobs)) {
+	for _, name := range slices.Sorted(maps.Keys(p.Jobs)) {
 		r.errorf("jobs."+name, "jobs are not supported on ECS yet")
 	}
 }
@@ -402,7 +387,7 @@ func environment(s types.ServiceConfig, svc *app.Service, domain, key string, r 
 	if size > maxTaskDefinition {
 		r.errorf(key+".environment."+largest, "the environment holds %d bytes (%s alone %d), and ECS takes task definitions of at most %d in all: put large values in a secret or a volume", size, largest, largestSize, maxTaskDefinition)
 	}
-	for _, name := range slices.Sorted(mapKeys(env)) {
+	for _, name := range slices.Sorted(maps.Keys(env)) {
 		svc.Environment = append(svc.Environment, app.EnvVar{Name: name, Value: env[name]})
 	}
 }
@@ -473,7 +458,7 @@ func capabilities(s types.ServiceConfig, svc *app.Service, key string, r *report
 
 // ulimits keeps nofile, the one limit Fargate lets a task change.
 func ulimits(s types.ServiceConfig, svc *app.Service, key string, r *report) {
-	for _, name := range slices.Sorted(mapKeys(s.Ulimits)) {
+	for _, name := range slices.Sorted(maps.Keys(s.Ulimits)) {
 		u := s.Ulimits[name]
 		if name != "nofile" {
 			r.errorf(key+".ulimits."+name, "Fargate lets a task change only the nofile limit")
@@ -497,7 +482,7 @@ var ipcSysctls = []string{"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "ke
 
 // sysctls keeps the namespaced kernel parameters that ECS sets in a task.
 func sysctls(s types.ServiceConfig, svc *app.Service, key string, r *report) {
-	for _, name := range slices.Sorted(mapKeys(s.Sysctls)) {
+	for _, name := range slices.Sorted(maps.Keys(s.Sysctls)) {
 		if !strings.HasPrefix(name, "net.") && !strings.HasPrefix(name, "fs.mqueue.") && !slices.Contains(ipcSysctls, name) {
 			r.errorf(key+".sysctls."+name, "ECS sets only net.*, fs.mqueue.* and %s in a task", strings.Join(ipcSysctls, ", "))
 			continue
@@ -518,7 +503,7 @@ func serviceLabels(s types.ServiceConfig, svc *app.Service, key string, r *repor
 	if s.Deploy == nil {
 		return
 	}
-	for _, name := range slices.Sorted(mapKeys(s.Deploy.Labels)) {
+	for _, name := range slices.Sorted(maps.Keys(s.Deploy.Labels)) {
 		value, lkey := s.Deploy.Labels[name], key+".deploy.labels."+name
 		switch {
 		case strings.HasPrefix(name, "com.docker.compose."):
@@ -657,7 +642,7 @@ func deployment(s types.ServiceConfig, svc *app.Service, key string, r *report) 
 }
 
 func networks(p *types.Project, s types.ServiceConfig, svc *app.Service, key string, r *report) {
-	for _, name := range slices.Sorted(mapKeys(s.Networks)) {
+	for _, name := range slices.Sorted(maps.Keys(s.Networks)) {
 		n := s.Networks[name]
 		if _, ok := p.Networks[name]; !ok {
 			r.errorf(key+".networks."+name, "the network is not declared in the top-level networks section")
@@ -704,7 +689,7 @@ func exposed(s types.ServiceConfig, svc *app.Service, key string, r *report) {
 // service_completed_successfully runs the other in the service's tasks,
 // before its container (see jobsOf).
 func dependencies(s types.ServiceConfig, svc *app.Service, key string, r *report) {
-	for _, name := range slices.Sorted(mapKeys(s.DependsOn)) {
+	for _, name := range slices.Sorted(maps.Keys(s.DependsOn)) {
 		if s.DependsOn[name].Condition == types.ServiceConditionHealthy {
 			svc.WaitFor = append(svc.WaitFor, name)
 		}
@@ -718,15 +703,15 @@ func dependencies(s types.ServiceConfig, svc *app.Service, key string, r *report
 // services of their own, which ECS would restart forever.
 func jobsOf(p *types.Project, r *report) map[string]*app.Job {
 	jobs := map[string]*app.Job{}
-	for _, name := range slices.Sorted(mapKeys(p.Services)) {
-		for _, dep := range slices.Sorted(mapKeys(p.Services[name].DependsOn)) {
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
+		for _, dep := range slices.Sorted(maps.Keys(p.Services[name].DependsOn)) {
 			if p.Services[name].DependsOn[dep].Condition == types.ServiceConditionCompletedSuccessfully {
 				jobs[dep] = nil
 			}
 		}
 	}
-	for _, name := range slices.Sorted(mapKeys(p.Services)) {
-		for _, dep := range slices.Sorted(mapKeys(p.Services[name].DependsOn)) {
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
+		for _, dep := range slices.Sorted(maps.Keys(p.Services[name].DependsOn)) {
 			if _, ok := jobs[dep]; ok && p.Services[name].DependsOn[dep].Condition != types.ServiceConditionCompletedSuccessfully {
 				r.errorf("services."+name+".depends_on."+dep, "%s runs to completion in the tasks of the services that wait for it to complete, so it cannot also run as a service to start or to be healthy", dep)
 			}

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -51,7 +52,7 @@ func volumes(p *types.Project, out *app.Project, r *report) {
 		slices.SortFunc(svc.VolumeMounts, func(a, b app.VolumeMount) int { return strings.Compare(a.Target, b.Target) })
 	}
 	ids := map[string]string{}
-	for _, name := range slices.Sorted(mapKeys(used)) {
+	for _, name := range slices.Sorted(maps.Keys(used)) {
 		v := volume(name, p.Volumes[name], r)
 		if other, dup := ids[v.ID]; dup {
 			r.errorf("volumes."+name, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, name, v.ID)
@@ -98,7 +99,7 @@ func volume(name string, cfg types.VolumeConfig, r *report) *app.Volume {
 	if cfg.Driver != "" && cfg.Driver != "local" {
 		r.warnf(key+".driver", "ignored: a volume is an Amazon EFS file system on ECS")
 	}
-	for _, k := range slices.Sorted(mapKeys(cfg.DriverOpts)) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.DriverOpts)) {
 		value := cfg.DriverOpts[k]
 		okey := key + ".driver_opts." + k
 		switch k {
