@@ -125,24 +125,44 @@ func (t *Template) CompactJSON() ([]byte, error) {
 
 func (t *Template) encode(indent string) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", indent)
-	if err := enc.Encode(t); err != nil {
-		return nil, err
-	}
-	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if t.overlay == nil {
-		return out, nil
+		if err := t.marshal(&buf, indent); err != nil {
+			return nil, err
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 	}
-	doc, err := parse(out)
+	doc, err := t.document()
 	if err != nil {
 		return nil, err
 	}
-	if err := merge(doc, t.overlay); err != nil {
+	writeJSON(&buf, doc, indent, "")
+	return buf.Bytes(), nil
+}
+
+// marshal writes the template's own JSON, without the overlay, and a
+// newline.
+func (t *Template) marshal(buf *bytes.Buffer, indent string) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	return enc.Encode(t)
+}
+
+// document is the rendered template as a tree, its mapping keys in order:
+// the template's JSON read back, with the overlay merged over it.
+func (t *Template) document() (*value, error) {
+	var buf bytes.Buffer
+	if err := t.marshal(&buf, ""); err != nil {
 		return nil, err
 	}
-	var merged bytes.Buffer
-	writeJSON(&merged, doc, indent, "")
-	return merged.Bytes(), nil
+	doc, err := parse(buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	if t.overlay != nil {
+		if err := merge(doc, t.overlay); err != nil {
+			return nil, err
+		}
+	}
+	return doc, nil
 }

@@ -9,29 +9,21 @@ import (
 )
 
 // YAML renders the template as block-style YAML with the same key order as
-// its JSON. It reads the JSON token by token and writes YAML directly: a
-// template holds only mappings, sequences, strings, integers and booleans,
-// and a string is written plain only when it cannot read as anything else.
+// its JSON. It writes the rendered document directly: a template holds only
+// mappings, sequences, strings, integers and booleans, and a string is
+// written plain only when it cannot read as anything else.
 func (t *Template) YAML() ([]byte, error) {
-	j, err := t.JSON()
-	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(j))
-	dec.UseNumber()
-	v, err := read(dec)
+	doc, err := t.document()
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	buf.Grow(len(j))
-	writeBlock(&buf, v, 0, false)
+	writeBlock(&buf, doc, 0, false)
 	return buf.Bytes(), nil
 }
 
 // value is a JSON value with its mapping keys in document order.
 type value struct {
-	scalar string // the YAML form of a scalar
 	// text is a scalar as JSON has it: a string's text, or the literal of
 	// a number, boolean or null.
 	text     string
@@ -69,18 +61,26 @@ func read(dec *json.Decoder) (*value, error) {
 		}
 		return v, nil
 	case string:
-		return &value{scalar: quote(tok), text: tok, isString: true}, nil
+		return &value{text: tok, isString: true}, nil
 	case json.Number:
-		return &value{scalar: tok.String(), text: tok.String()}, nil
+		return &value{text: tok.String()}, nil
 	case bool:
 		if tok {
-			return &value{scalar: "true", text: "true"}, nil
+			return &value{text: "true"}, nil
 		}
-		return &value{scalar: "false", text: "false"}, nil
+		return &value{text: "false"}, nil
 	case nil:
-		return &value{scalar: "null", text: "null"}, nil
+		return &value{text: "null"}, nil
 	}
 	return nil, errors.New("unexpected JSON token")
+}
+
+// scalar is the YAML form of a scalar.
+func (v *value) scalar() string {
+	if v.isString {
+		return quote(v.text)
+	}
+	return v.text
 }
 
 // writeValue writes v as the value of a mapping key or a sequence item that
@@ -96,7 +96,7 @@ func writeValue(buf *bytes.Buffer, v *value, indent int) {
 		writeBlock(buf, v, indent, false)
 	default:
 		buf.WriteByte(' ')
-		buf.WriteString(v.scalar)
+		buf.WriteString(v.scalar())
 		buf.WriteByte('\n')
 	}
 }
@@ -126,7 +126,7 @@ func writeBlock(buf *bytes.Buffer, v *value, indent int, inline bool) {
 		case item.isList:
 			buf.WriteString("[]\n")
 		default:
-			buf.WriteString(item.scalar)
+			buf.WriteString(item.scalar())
 			buf.WriteByte('\n')
 		}
 	}
