@@ -99,12 +99,9 @@ func files(p *types.Project, out *app.Project, r *report) {
 			out.Files = append(out.Files, used[k])
 		}
 	}
-	ids := map[string]string{}
+	ids := map[string]logicalIDs{app.SecretFile: {}, app.ConfigFile: {}}
 	for _, f := range out.Files {
-		if other, dup := ids[f.Kind+f.ID]; dup {
-			r.errorf(f.Kind+"s."+f.Name, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, f.Name, f.ID)
-		}
-		ids[f.Kind+f.ID] = f.Name
+		ids[f.Kind].take(f.ID, f.Name, f.Kind+"s."+f.Name, r)
 	}
 }
 

@@ -26,6 +26,19 @@ func logicalID(name string) string {
 	return b.String()
 }
 
+// logicalIDs are the logical IDs of one kind of names (services,
+// networks…), each with the name that became it first.
+type logicalIDs map[string]string
+
+// take records that name becomes id, and reports at key that two names
+// collide when another name became id first.
+func (ids logicalIDs) take(id, name, key string, r *report) {
+	if other, dup := ids[id]; dup {
+		r.errorf(key, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, name, id)
+	}
+	ids[id] = name
+}
+
 // The patterns below leave lengths to a check of their own: a counted
 // repetition ({0,127}) compiles into a state per count, which every start
 // of the program paid for.

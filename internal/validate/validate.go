@@ -88,7 +88,7 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 	projectExtensionsOf(p, out, r)
 
 	names := slices.Sorted(maps.Keys(p.Services))
-	serviceIDs := map[string]string{}
+	serviceIDs := logicalIDs{}
 	usedNetworks := map[string]bool{}
 	jobs := jobsOf(p, r)
 	for _, name := range names {
@@ -98,26 +98,20 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 			continue
 		}
 		svc := service(p, out, s, r)
-		if other, dup := serviceIDs[svc.ID]; dup {
-			r.errorf("services."+name, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, name, svc.ID)
-		}
-		serviceIDs[svc.ID] = name
+		serviceIDs.take(svc.ID, name, "services."+name, r)
 		for _, n := range svc.Networks {
 			usedNetworks[n] = true
 		}
 		out.Services = append(out.Services, svc)
 	}
 
-	networkIDs := map[string]string{}
+	networkIDs := logicalIDs{}
 	for _, name := range slices.Sorted(maps.Keys(usedNetworks)) {
 		n := &app.Network{Name: name, ID: logicalID(name)}
 		if n.ID == "" {
 			r.errorf("networks."+name, "the name must contain a letter or a digit")
 		}
-		if other, dup := networkIDs[n.ID]; dup {
-			r.errorf("networks."+name, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, name, n.ID)
-		}
-		networkIDs[n.ID] = name
+		networkIDs.take(n.ID, name, "networks."+name, r)
 		n.External = network(p.Networks[name], "networks."+name, r)
 		out.Networks = append(out.Networks, n)
 	}

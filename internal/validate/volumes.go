@@ -51,13 +51,10 @@ func volumes(p *types.Project, out *app.Project, r *report) {
 		}
 		slices.SortFunc(svc.VolumeMounts, func(a, b app.VolumeMount) int { return strings.Compare(a.Target, b.Target) })
 	}
-	ids := map[string]string{}
+	ids := logicalIDs{}
 	for _, name := range slices.Sorted(maps.Keys(used)) {
 		v := volume(name, p.Volumes[name], r)
-		if other, dup := ids[v.ID]; dup {
-			r.errorf("volumes."+name, "the names %q and %q are too alike: both become %q in CloudFormation; rename one", other, name, v.ID)
-		}
-		ids[v.ID] = name
+		ids.take(v.ID, name, "volumes."+name, r)
 		out.Volumes = append(out.Volumes, v)
 	}
 	for _, svc := range out.Services {
