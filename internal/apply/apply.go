@@ -80,6 +80,20 @@ func (d *Deployer) stack(ctx context.Context, name string) (*types.Stack, error)
 	return &out.Stacks[0], nil
 }
 
+// stackResources lists the resources of a stack, every page of them.
+func (d *Deployer) stackResources(ctx context.Context, stackID string) ([]types.StackResourceSummary, error) {
+	var all []types.StackResourceSummary
+	p := cloudformation.NewListStackResourcesPaginator(d.AWS.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: aws.String(stackID)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, awsapi.Explain(err)
+		}
+		all = append(all, page.StackResourceSummaries...)
+	}
+	return all, nil
+}
+
 // busy reports whether a stack status means another operation is running.
 func busy(s types.StackStatus) bool {
 	return strings.HasSuffix(string(s), "_IN_PROGRESS") && s != types.StackStatusReviewInProgress

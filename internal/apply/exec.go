@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -147,23 +146,20 @@ func (d *Deployer) ecsService(ctx context.Context, stackID, name string) (string
 // stackServices returns the cluster of the stack's ECS services, and
 // their ARNs.
 func (d *Deployer) stackServices(ctx context.Context, stackID string) (cluster string, arns []string, err error) {
-	p := cloudformation.NewListStackResourcesPaginator(d.AWS.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: aws.String(stackID)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return "", nil, awsapi.Explain(err)
+	resources, err := d.stackResources(ctx, stackID)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, r := range resources {
+		if aws.ToString(r.ResourceType) != "AWS::ECS::Service" {
+			continue
 		}
-		for _, r := range page.StackResourceSummaries {
-			if aws.ToString(r.ResourceType) != "AWS::ECS::Service" {
-				continue
-			}
-			// arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME: the cluster
-			// may be the stack's or one the project names.
-			if id := aws.ToString(r.PhysicalResourceId); strings.HasPrefix(id, "arn:") {
-				arns = append(arns, id)
-				_, path, _ := strings.Cut(id, ":service/")
-				cluster, _, _ = strings.Cut(path, "/")
-			}
+		// arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME: the cluster
+		// may be the stack's or one the project names.
+		if id := aws.ToString(r.PhysicalResourceId); strings.HasPrefix(id, "arn:") {
+			arns = append(arns, id)
+			_, path, _ := strings.Cut(id, ":service/")
+			cluster, _, _ = strings.Cut(path, "/")
 		}
 	}
 	return cluster, arns, nil

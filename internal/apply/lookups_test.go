@@ -2,6 +2,8 @@ package apply
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -132,5 +134,39 @@ func TestExistingLoadBalancerAndCluster(t *testing.T) {
 	}
 	if !strings.Contains(w.out.String(), "No changes") {
 		t.Errorf("second up: %s", w.out.String())
+	}
+}
+
+// A stack of more than a page of resources (ListStackResources gives 100
+// a page) still finds its own listener, on the second page; the listener
+// and the volume's file system are looked up in one listing.
+func TestExistingLoadBalancerInALargeStack(t *testing.T) {
+	w := newWorld(t, time.Second)
+	vpc, _ := w.srv.DefaultVPC()
+	group := w.srv.AddSecurityGroup(vpc, "alb", "the shared load balancer", nil)
+	w.srv.AddExistingLoadBalancer(fakeaws.ExistingLoadBalancer{Name: "shared", VPC: vpc, SecurityGroups: []string{group}})
+	var b strings.Builder
+	b.WriteString("x-aws-loadbalancer: shared\nvolumes:\n  data: {}\nservices:\n  web:\n    image: nginx\n    ports: [\"80:80\"]\n    volumes: [\"data:/data\"]\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "  a%d:\n    image: x\n", i)
+	}
+	compose := b.String()
+	if err := w.up(context.Background(), compose, UpOptions{}); err != nil {
+		t.Fatalf("up: %v\n%s", err, w.progress.String())
+	}
+	s := mustStack(t, w)
+	if i := slices.IndexFunc(s.Resources, func(r fakeaws.ResourceSnapshot) bool { return r.LogicalID == "Listener80" }); i < 100 {
+		t.Fatalf("the listener is resource %d of %d, not on the second page", i, len(s.Resources))
+	}
+	w.out.Reset()
+	w.srv.ResetCalls()
+	if err := w.up(context.Background(), compose, UpOptions{}); err != nil {
+		t.Fatalf("second up: %v", err)
+	}
+	if !strings.Contains(w.out.String(), "No changes") {
+		t.Errorf("second up: %s", w.out.String())
+	}
+	if n := w.srv.Count("cloudformation", "ListStackResources"); n != 2 {
+		t.Errorf("%d calls of ListStackResources, not the 2 pages of one listing", n)
 	}
 }

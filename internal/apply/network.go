@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -33,10 +33,18 @@ type subnet struct {
 // stack, nil on a first deploy.
 func (d *Deployer) parameters(ctx context.Context, p *app.Project, stack *cfntypes.Stack) ([]cfntypes.Parameter, error) {
 	params := map[string]string{}
+	// The stack's resources, which an existing load balancer and the
+	// volumes both look at: listed once, when first needed.
+	resources := sync.OnceValues(func() ([]cfntypes.StackResourceSummary, error) {
+		if stack == nil {
+			return nil, nil
+		}
+		return d.stackResources(ctx, aws.ToString(stack.StackId))
+	})
 	vpc := p.VPC
 	lb := p.LoadBalancer
 	if lb != nil && lb.Existing != "" {
-		existing, err := d.existingLoadBalancer(ctx, p, stack)
+		existing, err := d.existingLoadBalancer(ctx, p, resources)
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +100,7 @@ func (d *Deployer) parameters(ctx context.Context, p *app.Project, stack *cfntyp
 		}
 		params[convert.LoadBalancerSubnetsParameter] = ids(lbSubnets)
 	}
-	if err := d.volumeParameters(ctx, p, stack, tasks, params); err != nil {
+	if err := d.volumeParameters(ctx, p, resources, tasks, params); err != nil {
 		return nil, err
 	}
 	if lb != nil && lb.Certificate != "" {
@@ -235,7 +243,7 @@ func zones(subnets []subnet) int {
 // checks it fits: its type is the one the published ports need, it has a
 // security group for the tasks to let in, and no listener of its own on
 // the ports the project publishes.
-func (d *Deployer) existingLoadBalancer(ctx context.Context, p *app.Project, stack *cfntypes.Stack) (elbtypes.LoadBalancer, error) {
+func (d *Deployer) existingLoadBalancer(ctx context.Context, p *app.Project, resources func() ([]cfntypes.StackResourceSummary, error)) (elbtypes.LoadBalancer, error) {
 	want := p.LoadBalancer
 	in := &elb.DescribeLoadBalancersInput{Names: []string{want.Existing}}
 	if strings.HasPrefix(want.Existing, "arn:") {
@@ -262,14 +270,12 @@ func (d *Deployer) existingLoadBalancer(ctx context.Context, p *app.Project, sta
 	// The listeners the stack made are the project's; any other one holds
 	// its port.
 	ours := map[string]bool{}
-	if stack != nil {
-		res, err := d.AWS.CloudFormation.ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: stack.StackId})
-		if err != nil {
-			return lb, awsapi.Explain(err)
-		}
-		for _, r := range res.StackResourceSummaries {
-			ours[aws.ToString(r.PhysicalResourceId)] = true
-		}
+	stackResources, err := resources()
+	if err != nil {
+		return lb, err
+	}
+	for _, r := range stackResources {
+		ours[aws.ToString(r.PhysicalResourceId)] = true
 	}
 	listeners, err := d.AWS.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: lb.LoadBalancerArn})
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 	efstypes "github.com/aws/aws-sdk-go-v2/service/efs/types"
@@ -20,7 +19,7 @@ import (
 // subnet per Availability Zone of the tasks for the mount targets, and the
 // file system a previous stack kept for each volume, found by its tags, so
 // that up after down finds its data again.
-func (d *Deployer) volumeParameters(ctx context.Context, p *app.Project, stack *cfntypes.Stack, tasks []subnet, params map[string]string) error {
+func (d *Deployer) volumeParameters(ctx context.Context, p *app.Project, resources func() ([]cfntypes.StackResourceSummary, error), tasks []subnet, params map[string]string) error {
 	var own []*app.Volume
 	for _, v := range p.Volumes {
 		if v.External == "" {
@@ -47,18 +46,13 @@ func (d *Deployer) volumeParameters(ctx context.Context, p *app.Project, stack *
 
 	// The file systems the stack has, by logical ID.
 	ours := map[string]string{}
-	if stack != nil {
-		rp := cloudformation.NewListStackResourcesPaginator(d.AWS.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: stack.StackId})
-		for rp.HasMorePages() {
-			page, err := rp.NextPage(ctx)
-			if err != nil {
-				return awsapi.Explain(err)
-			}
-			for _, r := range page.StackResourceSummaries {
-				if aws.ToString(r.ResourceType) == "AWS::EFS::FileSystem" {
-					ours[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
-				}
-			}
+	stackResources, err := resources()
+	if err != nil {
+		return err
+	}
+	for _, r := range stackResources {
+		if aws.ToString(r.ResourceType) == "AWS::EFS::FileSystem" {
+			ours[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
 		}
 	}
 	var all []efstypes.FileSystemDescription
