@@ -80,53 +80,54 @@ func (c *converter) valueFrom(f *app.File, key string) any {
 	return cfn.Join("", cfn.Ref(SecretARNParameter(f)), ":"+key+"::")
 }
 
-// versionLabels are the versions of the secrets and configs a service
-// reads, as docker labels: a new version changes the task definition.
-func (c *converter) versionLabels(s *app.Service) map[string]any {
-	labels := map[string]any{}
+// filesRead are the secrets and configs a service reads, its mounts' then
+// its secret environment variables', each once, in the order it first
+// names them. One that is not in the project fails the conversion.
+func (c *converter) filesRead(s *app.Service) []*app.File {
+	var files []*app.File
 	add := func(kind, name string) {
 		f := c.file(kind, name)
 		if f == nil {
 			c.fail(fmt.Errorf("service %s reads the %s %q, which is not in the project", s.Name, kind, name))
 			return
 		}
-		param := SecretVersionParameter(f)
-		if kind == app.ConfigFile {
-			param = ConfigVersionParameter(f)
+		if !slices.Contains(files, f) {
+			files = append(files, f)
 		}
-		labels["docker-ecs."+kind+"."+name+".version"] = cfn.Ref(param)
 	}
 	for _, m := range s.Mounts {
 		add(m.Kind, m.Name)
 	}
 	for _, e := range s.SecretEnv {
 		add(app.SecretFile, e.Secret)
+	}
+	return files
+}
+
+// versionLabels are the versions of the secrets and configs a service
+// reads, as docker labels: a new version changes the task definition.
+func versionLabels(files []*app.File) map[string]any {
+	labels := map[string]any{}
+	for _, f := range files {
+		param := SecretVersionParameter(f)
+		if f.Kind == app.ConfigFile {
+			param = ConfigVersionParameter(f)
+		}
+		labels["docker-ecs."+f.Kind+"."+f.Name+".version"] = cfn.Ref(param)
 	}
 	return labels
 }
 
-// readsFiles gives the execution role of a service the right to read its
-// secrets and configs, and nothing else.
-func (c *converter) readsFiles(s *app.Service) []cfn.Statement {
+// readsFiles gives the execution role of a service the right to read the
+// secrets and configs it reads, and nothing else.
+func (c *converter) readsFiles(files []*app.File) []cfn.Statement {
 	var secrets, params []any
-	seen := map[string]bool{}
-	add := func(kind, name string) {
-		f := c.file(kind, name)
-		if f == nil || seen[kind+"/"+name] {
-			return
-		}
-		seen[kind+"/"+name] = true
-		if kind == app.SecretFile {
+	for _, f := range files {
+		if f.Kind == app.SecretFile {
 			secrets = append(secrets, cfn.Ref(SecretARNParameter(f)))
 		} else {
 			params = append(params, c.valueFrom(f, ""))
 		}
-	}
-	for _, m := range s.Mounts {
-		add(m.Kind, m.Name)
-	}
-	for _, e := range s.SecretEnv {
-		add(app.SecretFile, e.Secret)
 	}
 	var out []cfn.Statement
 	if len(secrets) > 0 {

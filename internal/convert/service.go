@@ -20,7 +20,8 @@ func (c *converter) service(s *app.Service) {
 	taskID := s.ID + taskDefinitionSuffix
 	discoveryID := s.ID + discoverySuffix
 
-	c.add(roleID, c.executionRole(s))
+	files := c.filesRead(s)
+	c.add(roleID, c.executionRole(s, files))
 	compatibility := "FARGATE"
 	if s.GPUs > 0 {
 		compatibility = "EC2"
@@ -33,7 +34,7 @@ func (c *converter) service(s *app.Service) {
 		RequiresCompatibilities: []string{compatibility},
 		RuntimePlatform:         &cfn.RuntimePlatform{CpuArchitecture: s.Platform, OperatingSystemFamily: "LINUX"},
 		ExecutionRoleArn:        cfn.GetAtt(roleID, "Arn"),
-		ContainerDefinitions:    []cfn.ContainerDefinition{c.container(s)},
+		ContainerDefinitions:    []cfn.ContainerDefinition{c.container(s, files)},
 		Tags:                    c.serviceTags(s),
 	}
 	if len(s.Mounts) > 0 {
@@ -164,8 +165,8 @@ func (c *converter) service(s *app.Service) {
 	}
 }
 
-// container is the service's one container.
-func (c *converter) container(s *app.Service) cfn.ContainerDefinition {
+// container is the service's one container, which reads files (filesRead).
+func (c *converter) container(s *app.Service, files []*app.File) cfn.ContainerDefinition {
 	def := cfn.ContainerDefinition{
 		Name:                   s.Name,
 		Image:                  s.Image,
@@ -196,7 +197,7 @@ func (c *converter) container(s *app.Service) cfn.ContainerDefinition {
 	if s.GPUs > 0 {
 		def.ResourceRequirements = []cfn.ResourceRequirement{{Type: "GPU", Value: fmt.Sprint(s.GPUs)}}
 	}
-	labels := c.versionLabels(s)
+	labels := versionLabels(files)
 	for k, v := range s.Labels {
 		labels[k] = v
 	}
@@ -270,7 +271,7 @@ func (c *converter) job(s *app.Service, j *app.Job) cfn.ContainerDefinition {
 // pull the image (from the one private ECR repository the image is in, if
 // any, with the one secret that holds registry credentials, if any) and
 // write to the project's log group, nothing more.
-func (c *converter) executionRole(s *app.Service) *cfn.Role {
+func (c *converter) executionRole(s *app.Service, files []*app.File) *cfn.Role {
 	statements := []cfn.Statement{{
 		Effect:   "Allow",
 		Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
@@ -296,7 +297,7 @@ func (c *converter) executionRole(s *app.Service) *cfn.Role {
 				Resource: []any{"*"},
 			})
 	}
-	statements = append(statements, c.readsFiles(s)...)
+	statements = append(statements, c.readsFiles(files)...)
 	if s.PullCredentials != "" {
 		statements = append(statements, cfn.Statement{
 			Effect:   "Allow",
