@@ -425,34 +425,46 @@ func (s *Server) createStep(st *stack, w *walk, e *evaluator, r *resource, at ti
 		on = Update
 	}
 	if f := s.fails.match(r, on); f != nil {
-		s.after(at, dur, func(at time.Time) {
-			if w.live(r.id) {
-				s.resourceEvent(st, r, at, prefix+"_FAILED", s.failureReason(f))
-				w.fail(r.id, at)
-			}
-		})
+		s.after(at, dur, s.stepFailed(st, w, r.id, r, prefix+"_FAILED", func() string { return s.failureReason(f) }))
 		return
 	}
 	if err := typ.create(s, st, r, at); err != nil {
-		s.after(at, time.Second, func(at time.Time) {
-			if w.live(r.id) {
-				s.resourceEvent(st, r, at, prefix+"_FAILED", s.handlerFailure(err))
-				w.fail(r.id, at)
-			}
-		})
+		s.after(at, time.Second, s.stepFailed(st, w, r.id, r, prefix+"_FAILED", func() string { return s.handlerFailure(err) }))
 		return
 	}
 	s.resourceEvent(st, r, at, prefix+"_IN_PROGRESS", "Resource creation Initiated")
-	s.settle(st, r, at, dur, func(at time.Time) {
-		if w.live(r.id) {
-			s.resourceEvent(st, r, at, prefix+"_COMPLETE", "")
-			w.done(r.id, at)
+	s.settleStep(st, w, r, at, dur, prefix)
+}
+
+// stepDone returns the end of resource r's step key in w: r gets status
+// and the walk goes on, unless the step no longer matters.
+func (s *Server) stepDone(st *stack, w *walk, key string, r *resource, status string) func(time.Time) {
+	return func(at time.Time) {
+		if w.live(key) {
+			s.resourceEvent(st, r, at, status, "")
+			w.done(key, at)
 		}
-	}, func(at time.Time, reason string) {
-		if w.live(r.id) {
-			s.resourceEvent(st, r, at, prefix+"_FAILED", reason)
-			w.fail(r.id, at)
+	}
+}
+
+// stepFailed returns the failure of resource r's step key in w: r gets
+// status with the reason reason gives, and the walk fails, unless the step
+// no longer matters. reason is only called then, as it may draw a request
+// ID.
+func (s *Server) stepFailed(st *stack, w *walk, key string, r *resource, status string, reason func() string) func(time.Time) {
+	return func(at time.Time) {
+		if w.live(key) {
+			s.resourceEvent(st, r, at, status, reason())
+			w.fail(key, at)
 		}
+	}
+}
+
+// settleStep settles r, then ends its step in w with prefix_COMPLETE, or
+// prefix_FAILED and the reason settling failed.
+func (s *Server) settleStep(st *stack, w *walk, r *resource, at time.Time, dur time.Duration, prefix string) {
+	s.settle(st, r, at, dur, s.stepDone(st, w, r.id, r, prefix+"_COMPLETE"), func(at time.Time, reason string) {
+		s.stepFailed(st, w, r.id, r, prefix+"_FAILED", func() string { return reason })(at)
 	})
 }
 
@@ -556,21 +568,11 @@ func (s *Server) deleteStep(st *stack, w *walk, r *resource, at time.Time, keep 
 	}
 	dur := s.duration(r.typ)
 	if f := s.fails.match(r, Delete); f != nil {
-		s.after(at, dur, func(at time.Time) {
-			if w.live(r.id) {
-				s.resourceEvent(st, r, at, "DELETE_FAILED", s.failureReason(f))
-				w.fail(r.id, at)
-			}
-		})
+		s.after(at, dur, s.stepFailed(st, w, r.id, r, "DELETE_FAILED", func() string { return s.failureReason(f) }))
 		return
 	}
 	if err := s.blocked(r); err != nil {
-		s.after(at, time.Second, func(at time.Time) {
-			if w.live(r.id) {
-				s.resourceEvent(st, r, at, "DELETE_FAILED", s.handlerFailure(err))
-				w.fail(r.id, at)
-			}
-		})
+		s.after(at, time.Second, s.stepFailed(st, w, r.id, r, "DELETE_FAILED", func() string { return s.handlerFailure(err) }))
 		return
 	}
 	s.after(at, dur, func(at time.Time) {
@@ -692,34 +694,14 @@ func (s *Server) updateStep(st *stack, w *walk, e *evaluator, rec *updateRecord,
 	}
 	dur := s.duration(cur.typ)
 	if f := s.fails.match(cur, Update); f != nil {
-		s.after(at, dur, func(at time.Time) {
-			if w.live(id) {
-				s.resourceEvent(st, cur, at, "UPDATE_FAILED", s.failureReason(f))
-				w.fail(id, at)
-			}
-		})
+		s.after(at, dur, s.stepFailed(st, w, id, cur, "UPDATE_FAILED", func() string { return s.failureReason(f) }))
 		return
 	}
 	if err := typ.update(s, st, cur, rec.updated[id].props, at, false); err != nil {
-		s.after(at, time.Second, func(at time.Time) {
-			if w.live(id) {
-				s.resourceEvent(st, cur, at, "UPDATE_FAILED", s.handlerFailure(err))
-				w.fail(id, at)
-			}
-		})
+		s.after(at, time.Second, s.stepFailed(st, w, id, cur, "UPDATE_FAILED", func() string { return s.handlerFailure(err) }))
 		return
 	}
-	s.settle(st, cur, at, dur, func(at time.Time) {
-		if w.live(id) {
-			s.resourceEvent(st, cur, at, "UPDATE_COMPLETE", "")
-			w.done(id, at)
-		}
-	}, func(at time.Time, reason string) {
-		if w.live(id) {
-			s.resourceEvent(st, cur, at, "UPDATE_FAILED", reason)
-			w.fail(id, at)
-		}
-	})
+	s.settleStep(st, w, cur, at, dur, "UPDATE")
 }
 
 // cleanup deletes resources an update left behind, dependents first, then
@@ -763,12 +745,7 @@ func (s *Server) cleanupStep(st *stack, w *walk, r *resource, at time.Time, keep
 		return
 	}
 	if err := s.blocked(r); err != nil {
-		s.after(at, time.Second, func(at time.Time) {
-			if w.live(key) {
-				s.resourceEvent(st, r, at, "DELETE_FAILED", s.handlerFailure(err))
-				w.fail(key, at)
-			}
-		})
+		s.after(at, time.Second, s.stepFailed(st, w, key, r, "DELETE_FAILED", func() string { return s.handlerFailure(err) }))
 		return
 	}
 	s.after(at, s.duration(r.typ), func(at time.Time) {
@@ -819,17 +796,7 @@ func (s *Server) rollbackUpdate(st *stack, at time.Time) {
 			if !wasReplaced {
 				_ = typeOf(old.typ).update(s, st, old, from, at, true)
 			}
-			s.settle(st, old, at, s.duration(old.typ), func(at time.Time) {
-				if w.live(id) {
-					s.resourceEvent(st, old, at, "UPDATE_COMPLETE", "")
-					w.done(id, at)
-				}
-			}, func(at time.Time, reason string) {
-				if w.live(id) {
-					s.resourceEvent(st, old, at, "UPDATE_FAILED", reason)
-					w.fail(id, at)
-				}
-			})
+			s.settleStep(st, w, old, at, s.duration(old.typ), "UPDATE")
 		}})
 	}
 	finish := func(at time.Time) {
