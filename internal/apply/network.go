@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -116,20 +117,10 @@ func (d *Deployer) parameters(ctx context.Context, p *app.Project, stack *cfntyp
 	}
 
 	var out []cfntypes.Parameter
-	for _, k := range slices.Sorted(mapKeys(params)) {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		out = append(out, cfntypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(params[k])})
 	}
 	return out, nil
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // vpc checks the VPC the project names, or finds the default one.

@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -35,7 +36,7 @@ func (d *Deployer) volumeParameters(ctx context.Context, p *app.Project, resourc
 			byZone[s.zone] = s.id
 		}
 	}
-	zones := slices.Sorted(mapKeys(byZone))
+	zones := slices.Sorted(maps.Keys(byZone))
 	for i := 1; i <= 6; i++ {
 		id := ""
 		if i <= len(zones) {
