@@ -80,16 +80,7 @@ type Service struct {
 	// ID is the CloudFormation-safe form of Name, unique in the project.
 	ID string
 
-	Image string
-	// ECRRepository is the ARN of the private Amazon ECR repository the
-	// image is pulled from, empty for any other registry.
-	ECRRepository string
-	Command       []string
-	Entrypoint    []string
-	WorkingDir    string
-	User          string
-	// Environment is sorted by name.
-	Environment []EnvVar
+	Container
 	// Labels become docker labels of the container.
 	Labels      map[string]string
 	HealthCheck *HealthCheck
@@ -268,10 +259,16 @@ type GPUCapacity struct {
 // Job is a compose service that others wait to complete: on ECS, a
 // container of their tasks that runs before their own.
 type Job struct {
-	Name  string
+	Name string
+	Container
+}
+
+// Container is what a service's container and a job have alike: the image
+// and how it runs.
+type Container struct {
 	Image string
-	// ECRRepository is the ARN of the private ECR repository of the image,
-	// as for a service.
+	// ECRRepository is the ARN of the private Amazon ECR repository the
+	// image is pulled from, empty for any other registry.
 	ECRRepository string
 	Command       []string
 	Entrypoint    []string

@@ -184,32 +184,25 @@ func network(n types.NetworkConfig, key string, r *report) string {
 func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *report) *app.Service {
 	key := "services." + s.Name
 	svc := &app.Service{
-		Name:       s.Name,
-		ID:         logicalID(s.Name),
-		Image:      s.Image,
-		Command:    s.Command,
-		Entrypoint: s.Entrypoint,
-		WorkingDir: s.WorkingDir,
-		User:       s.User,
-		ReadOnly:   s.ReadOnly,
-		Init:       s.Init != nil && *s.Init,
-		Platform:   "X86_64",
-		Replicas:   s.GetScale(),
+		Name:      s.Name,
+		ID:        logicalID(s.Name),
+		Container: container(s),
+		ReadOnly:  s.ReadOnly,
+		Init:      s.Init != nil && *s.Init,
+		Platform:  "X86_64",
+		Replicas:  s.GetScale(),
 	}
-	if s.Name == app.FilesContainer {
-		r.errorf(key, "%s is the name of the container that writes secrets and configs in docker ecs's tasks: rename the service", s.Name)
-	}
+	containerName(s, key, r)
 	if !isDNSLabel(s.Name) {
 		r.errorf(key, "the service name %q cannot be a DNS name in Cloud Map: use letters, digits, '-' and '_', at most 63 characters", s.Name)
 	} else if svc.ID == "" {
 		r.errorf(key, "the service name %q needs a letter or a digit", s.Name)
 	}
-	svc.ECRRepository = ecrRepository(s.Image)
 	switch {
 	case s.Provider != nil:
 		// Reported as unsupported.
 	case s.Image == "":
-		r.errorf(key+".image", "ECS runs images, it does not build them: build and push the image to a registry (for example Amazon ECR), then set image")
+		r.errorf(key+".image", noImage)
 	default:
 		if _, err := reference.ParseNormalizedNamed(s.Image); err != nil {
 			r.errorf(key+".image", "%q is not an image reference (%v): write it as [REGISTRY/]REPOSITORY[:TAG][@DIGEST]", s.Image, err)
@@ -224,7 +217,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 
 	unsupported(p, s, key, r)
 	dependencies(s, svc, key, r)
-	environment(s, svc, proj.Domain, key, r)
+	svc.Environment = environment(s, proj.Domain, key, r)
 	if len(s.Labels) > 0 {
 		svc.Labels = map[string]string(s.Labels)
 	}
@@ -352,10 +345,34 @@ func unsupported(p *types.Project, s types.ServiceConfig, key string, r *report)
 	}
 }
 
+// container reads the image of a service or a job and how it runs, but for
+// the environment, which is checked in its turn.
+func container(s types.ServiceConfig) app.Container {
+	return app.Container{
+		Image:         s.Image,
+		ECRRepository: ecrRepository(s.Image),
+		Command:       s.Command,
+		Entrypoint:    s.Entrypoint,
+		WorkingDir:    s.WorkingDir,
+		User:          s.User,
+	}
+}
+
+// noImage is the error of a service or a job without an image.
+const noImage = "ECS runs images, it does not build them: build and push the image to a registry (for example Amazon ECR), then set image"
+
+// containerName rejects a service or a job whose container would take the
+// name of docker ecs's own.
+func containerName(s types.ServiceConfig, key string, r *report) {
+	if s.Name == app.FilesContainer {
+		r.errorf(key, "%s is the name of the container that writes secrets and configs in docker ecs's tasks: rename the service", s.Name)
+	}
+}
+
 // environment merges environment and env_file (compose-go has already done
 // that) and sorts the result, so that a deploy without changes changes
 // nothing. Every container also learns the project's DNS domain.
-func environment(s types.ServiceConfig, svc *app.Service, domain, key string, r *report) {
+func environment(s types.ServiceConfig, domain, key string, r *report) []app.EnvVar {
 	env := map[string]string{
 		// The resolver appends the search domain to bare names, so that
 		// "db" finds db.{project}.local as it finds db in docker compose.
@@ -381,9 +398,11 @@ func environment(s types.ServiceConfig, svc *app.Service, domain, key string, r 
 	if size > maxTaskDefinition {
 		r.errorf(key+".environment."+largest, "the environment holds %d bytes (%s alone %d), and ECS takes task definitions of at most %d in all: put large values in a secret or a volume", size, largest, largestSize, maxTaskDefinition)
 	}
+	out := make([]app.EnvVar, 0, len(env))
 	for _, name := range slices.Sorted(maps.Keys(env)) {
-		svc.Environment = append(svc.Environment, app.EnvVar{Name: name, Value: env[name]})
+		out = append(out, app.EnvVar{Name: name, Value: env[name]})
 	}
+	return out
 }
 
 // healthCheck maps a compose health check onto ECS's, whose durations are
@@ -718,12 +737,10 @@ func jobsOf(p *types.Project, r *report) map[string]*app.Job {
 // container that runs it in their tasks.
 func job(proj *app.Project, s types.ServiceConfig, r *report) *app.Job {
 	key := "services." + s.Name
-	if s.Name == app.FilesContainer {
-		r.errorf(key, "%s is the name of the container that writes secrets and configs in docker ecs's tasks: rename the service", s.Name)
-	}
+	containerName(s, key, r)
 	r.warnf(key, "runs to completion in the tasks of the services that wait for it (depends_on: service_completed_successfully), before their containers, not as a service of its own")
 	if s.Image == "" {
-		r.errorf(key+".image", "ECS runs images, it does not build them: build and push the image to a registry (for example Amazon ECR), then set image")
+		r.errorf(key+".image", noImage)
 	}
 	for _, unsupported := range []struct {
 		set  bool
@@ -739,18 +756,9 @@ func job(proj *app.Project, s types.ServiceConfig, r *report) *app.Job {
 			r.errorf(key+"."+unsupported.what, "a service others wait to complete runs in their tasks, where it cannot have %s", unsupported.what)
 		}
 	}
-	svc := &app.Service{Name: s.Name}
-	environment(s, svc, proj.Domain, key, r)
-	return &app.Job{
-		Name:          s.Name,
-		Image:         s.Image,
-		ECRRepository: ecrRepository(s.Image),
-		Command:       s.Command,
-		Entrypoint:    s.Entrypoint,
-		WorkingDir:    s.WorkingDir,
-		User:          s.User,
-		Environment:   svc.Environment,
-	}
+	j := &app.Job{Name: s.Name, Container: container(s)}
+	j.Environment = environment(s, proj.Domain, key, r)
+	return j
 }
 
 // relativeTo shows path as compose files write it: ./x when it is inside
