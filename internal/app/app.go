@@ -64,6 +64,28 @@ func (p *Project) Located(err error) error {
 	return fmt.Errorf("%s: %w", strings.Join(p.Sources, ", "), err)
 }
 
+// Volume is the named volume called name, nil when the project has none.
+func (p *Project) Volume(name string) *Volume {
+	for _, v := range p.Volumes {
+		if v.Name == name {
+			return v
+		}
+	}
+	return nil
+}
+
+// OwnsVolumes reports whether s mounts a file system the stack makes (not
+// an external one): the service reaches it on NFS from a security group of
+// its own, and mounts it with its task role.
+func (p *Project) OwnsVolumes(s *Service) bool {
+	for _, m := range s.VolumeMounts {
+		if v := p.Volume(m.Volume); v != nil && v.External == "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Network is a compose network, a security group on ECS.
 type Network struct {
 	Name string

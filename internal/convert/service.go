@@ -122,7 +122,7 @@ func (c *converter) service(s *app.Service) {
 			wait = append(wait, dep.ID+serviceSuffix)
 		}
 	}
-	if len(s.Ports) > 0 || c.ownsVolumes(s) {
+	if len(s.Ports) > 0 || c.p.OwnsVolumes(s) {
 		groupID := s.ID + taskGroupSuffix
 		c.add(groupID, c.taskSecurityGroup(s))
 		groups = append(groups, cfn.GetAtt(groupID, "GroupId"))

@@ -165,26 +165,6 @@ func mounts(s *app.Service, volume string) bool {
 	return false
 }
 
-func (c *converter) volumeNamed(name string) *app.Volume {
-	for _, v := range c.p.Volumes {
-		if v.Name == name {
-			return v
-		}
-	}
-	return nil
-}
-
-// ownsVolumes reports whether a service mounts a file system of the
-// stack's, which it must reach on NFS.
-func (c *converter) ownsVolumes(s *app.Service) bool {
-	for _, m := range s.VolumeMounts {
-		if v := c.volumeNamed(m.Volume); v != nil && v.External == "" {
-			return true
-		}
-	}
-	return false
-}
-
 // volumeMounts adds a service's named volumes to its task definition, and
 // returns the mount targets the service must wait for: a task cannot
 // mount a file system before they exist.
@@ -197,7 +177,7 @@ func (c *converter) volumeMounts(s *app.Service, td *cfn.TaskDefinition) []strin
 			td.ContainerDefinitions[0].MountPoints = append(td.ContainerDefinitions[0].MountPoints, cfn.MountPoint{SourceVolume: name, ContainerPath: m.Target, ReadOnly: m.ReadOnly})
 			continue
 		}
-		v := c.volumeNamed(m.Volume)
+		v := c.p.Volume(m.Volume)
 		if v == nil {
 			c.fail(fmt.Errorf("service %s mounts the volume %q, which is not in the project", s.Name, m.Volume))
 			continue
@@ -234,7 +214,7 @@ func hasVolume(volumes []cfn.Volume, name string) bool {
 func (c *converter) volumeAccess(s *app.Service) []cfn.Statement {
 	var out []cfn.Statement
 	for _, m := range s.VolumeMounts {
-		v := c.volumeNamed(m.Volume)
+		v := c.p.Volume(m.Volume)
 		if v == nil || v.External != "" {
 			continue
 		}

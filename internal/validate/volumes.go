@@ -59,21 +59,10 @@ func volumes(p *types.Project, out *app.Project, r *report) {
 	}
 	for _, svc := range out.Services {
 		// Mounting through an access point takes the task role's rights.
-		if svc.TaskRole == nil && slices.ContainsFunc(svc.VolumeMounts, func(m app.VolumeMount) bool {
-			return m.Volume != "" && volumeNamed(out.Volumes, m.Volume).External == ""
-		}) {
+		if svc.TaskRole == nil && out.OwnsVolumes(svc) {
 			svc.TaskRole = &app.TaskRole{}
 		}
 	}
-}
-
-func volumeNamed(all []*app.Volume, name string) *app.Volume {
-	for _, v := range all {
-		if v.Name == name {
-			return v
-		}
-	}
-	return &app.Volume{}
 }
 
 // volume reads a top-level volume and its driver_opts.
