@@ -908,6 +908,35 @@ func keyValueTags(v any) []tag {
 	return out
 }
 
+// mapTags reads tags written as a JSON object, {"Key": "Value"}.
+func mapTags(v any) []tag {
+	m, _ := v.(map[string]any)
+	var out []tag
+	for k, v := range m {
+		out = append(out, tag{k, scalarString(v)})
+	}
+	return out
+}
+
+// tagsJSON writes tags [{Key, Value}], the way most JSON APIs answer them:
+// an empty list when there are none.
+func tagsJSON(tags []tag) []map[string]any {
+	out := []map[string]any{}
+	for _, t := range tags {
+		out = append(out, map[string]any{"Key": t.key, "Value": t.value})
+	}
+	return out
+}
+
+// tagMap is tags as a map, never nil, as the inspection methods give them.
+func tagMap(tags []tag) map[string]string {
+	m := map[string]string{}
+	for _, t := range tags {
+		m[t.key] = t.value
+	}
+	return m
+}
+
 // mergeTags adds tags not already set, keeping the result sorted.
 func mergeTags(base []tag, more ...[]tag) []tag {
 	m := map[string]string{}

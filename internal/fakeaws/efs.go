@@ -87,11 +87,8 @@ func (s *Server) FileSystems() []FileSystem {
 	var out []FileSystem
 	for _, fs := range s.efs.fileSystems {
 		f := FileSystem{ID: fs.id, ARN: fs.arn, State: fs.state, PerformanceMode: fs.performanceMode, ThroughputMode: fs.throughputMode,
-			BackupStatus: fs.backup, Encrypted: fs.encrypted, Tags: map[string]string{}}
+			BackupStatus: fs.backup, Encrypted: fs.encrypted, Tags: tagMap(fs.tags)}
 		f.Name, _ = tagValue(fs.tags, "Name")
-		for _, t := range fs.tags {
-			f.Tags[t.key] = t.value
-		}
 		for _, p := range fs.lifecycle {
 			for k, v := range p {
 				f.LifecyclePolicies = append(f.LifecyclePolicies, k+"="+scalarString(v))
@@ -262,20 +259,12 @@ func efsRoute(req *request) string {
 	}[key]
 }
 
-func efsTags(tags []tag) []any {
-	out := []any{}
-	for _, t := range tags {
-		out = append(out, map[string]any{"Key": t.key, "Value": t.value})
-	}
-	return out
-}
-
 func (s *Server) fileSystemJSON(fs *fileSystem) map[string]any {
 	name, _ := tagValue(fs.tags, "Name")
 	return prune(map[string]any{"OwnerId": s.opts.AccountID, "CreationToken": fs.token, "FileSystemId": fs.id, "FileSystemArn": fs.arn,
 		"CreationTime": epoch(fs.created), "LifeCycleState": fs.state, "Name": name, "NumberOfMountTargets": len(s.efs.mountTargetsOf(fs.id)),
 		"SizeInBytes": map[string]any{"Value": 6144, "ValueInStandard": 6144, "ValueInIA": 0, "ValueInArchive": 0}, "PerformanceMode": fs.performanceMode,
-		"Encrypted": fs.encrypted, "KmsKeyId": fs.kmsKeyID, "ThroughputMode": fs.throughputMode, "Tags": efsTags(fs.tags),
+		"Encrypted": fs.encrypted, "KmsKeyId": fs.kmsKeyID, "ThroughputMode": fs.throughputMode, "Tags": tagsJSON(fs.tags),
 		"FileSystemProtection": map[string]any{"ReplicationOverwriteProtection": "ENABLED"}})
 }
 
@@ -312,7 +301,7 @@ func efsNumbers(m map[string]any, keys ...string) map[string]any {
 
 func (s *Server) accessPointJSON(ap *accessPoint) map[string]any {
 	name, _ := tagValue(ap.tags, "Name")
-	out := prune(map[string]any{"ClientToken": ap.token, "Name": name, "Tags": efsTags(ap.tags), "AccessPointId": ap.id, "AccessPointArn": ap.arn,
+	out := prune(map[string]any{"ClientToken": ap.token, "Name": name, "Tags": tagsJSON(ap.tags), "AccessPointId": ap.id, "AccessPointArn": ap.arn,
 		"FileSystemId": ap.fsID, "OwnerId": s.opts.AccountID, "LifeCycleState": ap.state})
 	if ap.posixUser != nil {
 		out["PosixUser"] = efsNumbers(ap.posixUser, "Uid", "Gid", "SecondaryGids")
@@ -527,14 +516,7 @@ func (s *Server) tagEFSResource(req *request, _ time.Time) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := map[string]string{}
-	for _, t := range *tags {
-		m[t.key] = t.value
-	}
-	for _, t := range keyValueTags(req.body["Tags"]) {
-		m[t.key] = t.value
-	}
-	*tags = tagList(m)
+	*tags = mergeTags(keyValueTags(req.body["Tags"]), *tags)
 	return emptyAnswer(200, nil), nil
 }
 
@@ -543,7 +525,7 @@ func (s *Server) listEFSTags(req *request, _ time.Time) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsonAnswer(200, map[string]any{"Tags": efsTags(*tags)}), nil
+	return jsonAnswer(200, map[string]any{"Tags": tagsJSON(*tags)}), nil
 }
 
 // --- CloudFormation ---

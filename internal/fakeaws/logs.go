@@ -126,13 +126,7 @@ func init() {
 func (s *Server) groupARN(name string) string { return s.arn("logs", "log-group:"+name) }
 
 func (s *Server) createLogGroup(req *request, now time.Time) (any, error) {
-	var tags []tag
-	if m, ok := req.body["tags"].(map[string]any); ok {
-		for k, v := range m {
-			tags = append(tags, tag{k, scalarString(v)})
-		}
-	}
-	return map[string]any{}, s.logs.createGroup(req.jstr("logGroupName"), 0, mergeTags(tags), now)
+	return map[string]any{}, s.logs.createGroup(req.jstr("logGroupName"), 0, mergeTags(mapTags(req.body["tags"])), now)
 }
 
 func (s *Server) deleteLogGroup(req *request, _ time.Time) (any, error) {

@@ -48,11 +48,7 @@ func (s *Server) Secrets() []Secret {
 	defer s.mu.Unlock()
 	var out []Secret
 	for _, sec := range s.secrets.secrets {
-		tags := map[string]string{}
-		for _, t := range sec.tags {
-			tags[t.key] = t.value
-		}
-		out = append(out, Secret{Name: sec.name, ARN: sec.arn, Description: sec.description, KmsKeyID: sec.kmsKeyID, Tags: tags,
+		out = append(out, Secret{Name: sec.name, ARN: sec.arn, Description: sec.description, KmsKeyID: sec.kmsKeyID, Tags: tagMap(sec.tags),
 			Created: sec.created, DeletedDate: sec.deleted, DeletionDate: sec.deletion, Versions: len(sec.versions)})
 	}
 	slices.SortFunc(out, func(a, b Secret) int { return strings.Compare(a.Name, b.Name) })
@@ -269,17 +265,9 @@ func secretJSON(sec *secret) map[string]any {
 	}
 	out := prune(map[string]any{"ARN": sec.arn, "Name": sec.name, "Description": sec.description, "KmsKeyId": sec.kmsKeyID,
 		"CreatedDate": epoch(sec.created), "LastChangedDate": epoch(sec.changed), "LastAccessedDate": ts(sec.accessed),
-		"DeletedDate": ts(sec.deleted), "Tags": secretTags(sec.tags)})
+		"DeletedDate": ts(sec.deleted), "Tags": tagsJSON(sec.tags)})
 	if len(stages) > 0 {
 		out["VersionIdsToStages"] = stages
-	}
-	return out
-}
-
-func secretTags(tags []tag) []map[string]any {
-	out := []map[string]any{}
-	for _, t := range tags {
-		out = append(out, map[string]any{"Key": t.key, "Value": t.value})
 	}
 	return out
 }
@@ -446,14 +434,7 @@ func (s *Server) tagSecret(req *request, _ time.Time) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	tags := map[string]string{}
-	for _, t := range sec.tags {
-		tags[t.key] = t.value
-	}
-	for _, t := range keyValueTags(req.body["Tags"]) {
-		tags[t.key] = t.value
-	}
-	sec.tags = tagList(tags)
+	sec.tags = mergeTags(keyValueTags(req.body["Tags"]), sec.tags)
 	return map[string]any{}, nil
 }
 

@@ -40,12 +40,9 @@ func (s *Server) Stack(nameOrID string) (StackSnapshot, bool) {
 		return StackSnapshot{}, false
 	}
 	snap := StackSnapshot{ID: st.id, Name: st.name, Status: st.status, StatusReason: st.reason,
-		Parameters: maps.Clone(st.params), Tags: map[string]string{}, Outputs: map[string]string{}}
+		Parameters: maps.Clone(st.params), Tags: tagMap(st.tags), Outputs: map[string]string{}}
 	if st.tmpl != nil {
 		snap.TemplateBody = st.tmpl.body
-	}
-	for _, t := range st.tags {
-		snap.Tags[t.key] = t.value
 	}
 	for _, o := range st.outputs {
 		snap.Outputs[o.key] = o.value

@@ -64,11 +64,7 @@ func (s *Server) SSMParameters() []SSMParameter {
 		if p.public {
 			continue
 		}
-		tags := map[string]string{}
-		for _, t := range p.tags {
-			tags[t.key] = t.value
-		}
-		out = append(out, SSMParameter{Name: p.name, Type: p.typ, Value: p.value, Description: p.description, KeyID: p.keyID, DataType: p.dataType, Version: p.version, Tags: tags})
+		out = append(out, SSMParameter{Name: p.name, Type: p.typ, Value: p.value, Description: p.description, KeyID: p.keyID, DataType: p.dataType, Version: p.version, Tags: tagMap(p.tags)})
 	}
 	return out
 }
@@ -311,7 +307,7 @@ func (s *Server) listParameterTags(req *request, _ time.Time) (any, error) {
 	if p == nil || p.public {
 		return nil, errorf(400, "InvalidResourceId", "")
 	}
-	return map[string]any{"TagList": secretTags(p.tags)}, nil
+	return map[string]any{"TagList": tagsJSON(p.tags)}, nil
 }
 
 // --- CloudFormation ---
@@ -353,11 +349,6 @@ var ssmParameterType = &resourceType{
 	remove: func(s *Server, _ *stack, r *resource, _ time.Time) { delete(s.ssm.params, r.physicalID) },
 }
 
-func parameterTags(st *stack, r *resource) []tag {
-	m, _ := r.props["Tags"].(map[string]any)
-	var own []tag
-	for k, v := range m {
-		own = append(own, tag{k, scalarString(v)})
-	}
-	return mergeTags(own, st.tags, []tag{{"aws:cloudformation:stack-name", st.name}, {"aws:cloudformation:stack-id", st.id}, {"aws:cloudformation:logical-id", r.id}})
-}
+// parameterTags are the tags of an AWS::SSM::Parameter, whose Tags
+// property is a JSON object.
+func parameterTags(st *stack, r *resource) []tag { return cfnTags(st, r, mapTags(r.props["Tags"])) }
