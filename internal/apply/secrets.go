@@ -76,11 +76,8 @@ func (d *Deployer) ListSecrets(ctx context.Context) ([]SecretInfo, error) {
 // InspectSecret describes a secret, without its value.
 func (d *Deployer) InspectSecret(ctx context.Context, name string) (SecretInfo, error) {
 	s, err := d.AWS.SecretsManager.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(name)})
-	if awsapi.IsCode(err, "ResourceNotFoundException") {
-		return SecretInfo{}, fmt.Errorf("the secret %s does not exist in %s", name, d.AWS.Region)
-	}
 	if err != nil {
-		return SecretInfo{}, awsapi.Explain(err)
+		return SecretInfo{}, d.secretError(err, name)
 	}
 	info := SecretInfo{
 		Name:        aws.ToString(s.Name),
@@ -110,15 +107,17 @@ func (d *Deployer) RemoveSecret(ctx context.Context, name string, force bool) er
 		in = &secretsmanager.DeleteSecretInput{SecretId: aws.String(name), ForceDeleteWithoutRecovery: aws.Bool(true)}
 	}
 	_, err := d.AWS.SecretsManager.DeleteSecret(ctx, in)
-	if awsapi.IsCode(err, "ResourceNotFoundException") {
-		return fmt.Errorf("the secret %s does not exist in %s", name, d.AWS.Region)
-	}
-	return awsapi.Explain(err)
+	return d.secretError(err, name)
 }
 
 // RecoverSecret cancels the deletion of a secret.
 func (d *Deployer) RecoverSecret(ctx context.Context, name string) error {
 	_, err := d.AWS.SecretsManager.RestoreSecret(ctx, &secretsmanager.RestoreSecretInput{SecretId: aws.String(name)})
+	return d.secretError(err, name)
+}
+
+// secretError explains an error of Secrets Manager about the secret name.
+func (d *Deployer) secretError(err error, name string) error {
 	if awsapi.IsCode(err, "ResourceNotFoundException") {
 		return fmt.Errorf("the secret %s does not exist in %s", name, d.AWS.Region)
 	}
