@@ -65,10 +65,10 @@ func init() {
 }
 
 func (s *Server) describeScalableTargets(req *request, _ time.Time) (any, error) {
-	ids, dim := req.jstrs("ResourceIds"), req.jstr("ScalableDimension")
+	ns, ids, dim := req.jstr("ServiceNamespace"), req.jstrs("ResourceIds"), req.jstr("ScalableDimension")
 	var matched []*scalableTarget
 	for _, t := range s.scaling.targets {
-		if t.namespace == req.jstr("ServiceNamespace") && (len(ids) == 0 || slices.Contains(ids, t.resourceID)) && (dim == "" || t.dimension == dim) {
+		if t.namespace == ns && (len(ids) == 0 || slices.Contains(ids, t.resourceID)) && (dim == "" || t.dimension == dim) {
 			matched = append(matched, t)
 		}
 	}
@@ -86,10 +86,10 @@ func (s *Server) describeScalableTargets(req *request, _ time.Time) (any, error)
 }
 
 func (s *Server) describeScalingPolicies(req *request, _ time.Time) (any, error) {
-	names, id, dim := req.jstrs("PolicyNames"), req.jstr("ResourceId"), req.jstr("ScalableDimension")
+	ns, names, id, dim := req.jstr("ServiceNamespace"), req.jstrs("PolicyNames"), req.jstr("ResourceId"), req.jstr("ScalableDimension")
 	var matched []*scalingPolicy
 	for _, p := range s.scaling.policies {
-		if p.namespace == req.jstr("ServiceNamespace") && (len(names) == 0 || slices.Contains(names, p.name)) && (id == "" || p.resourceID == id) && (dim == "" || p.dimension == dim) {
+		if p.namespace == ns && (len(names) == 0 || slices.Contains(names, p.name)) && (id == "" || p.resourceID == id) && (dim == "" || p.dimension == dim) {
 			matched = append(matched, p)
 		}
 	}

@@ -96,6 +96,17 @@ func (e *ecsState) cluster(nameOrARN string) *ecsCluster {
 	return nil
 }
 
+// task finds a task of cluster by ARN or ID.
+func (e *ecsState) task(cluster, ref string) *ecsTask {
+	var t *ecsTask
+	for _, tt := range e.tasks {
+		if tt.cluster == cluster && (tt.arn == ref || tt.id == ref) {
+			t = tt
+		}
+	}
+	return t
+}
+
 func (e *ecsState) taskDef(ref string) *taskDef {
 	family, rev, hasRev := strings.Cut(ref, ":")
 	var latest *taskDef
@@ -755,12 +766,7 @@ func (s *Server) describeTasks(req *request, _ time.Time) (any, error) {
 	}
 	tasks, failures := []any{}, []any{}
 	for _, ref := range req.jstrs("tasks") {
-		var t *ecsTask
-		for _, tt := range s.ecs.tasks {
-			if tt.cluster == c.name && (tt.arn == ref || tt.id == ref) {
-				t = tt
-			}
-		}
+		t := s.ecs.task(c.name, ref)
 		if t == nil {
 			failures = append(failures, map[string]any{"arn": ref, "reason": "MISSING"})
 			continue
@@ -839,32 +845,28 @@ func (s *Server) taskDefJSON(td *taskDef) map[string]any {
 	// numbers; normalise the ones the SDK decodes as integers.
 	for _, c := range asList(out["containerDefinitions"]) {
 		cm, _ := c.(map[string]any)
-		for _, k := range []string{"cpu", "memory", "memoryReservation"} {
-			if v, ok := cm[k]; ok {
-				cm[k] = json.Number(strconv.Itoa(intProp(v, 0)))
-			}
-		}
+		intNumbers(cm, "cpu", "memory", "memoryReservation")
 		for _, pm := range asList(cm["portMappings"]) {
-			if m, ok := pm.(map[string]any); ok {
-				for _, k := range []string{"containerPort", "hostPort"} {
-					if v, ok := m[k]; ok {
-						m[k] = json.Number(strconv.Itoa(intProp(v, 0)))
-					}
-				}
-			}
+			m, _ := pm.(map[string]any)
+			intNumbers(m, "containerPort", "hostPort")
 		}
-		if hc, ok := cm["healthCheck"].(map[string]any); ok {
-			for _, k := range []string{"interval", "timeout", "retries", "startPeriod"} {
-				if v, ok := hc[k]; ok {
-					hc[k] = json.Number(strconv.Itoa(intProp(v, 0)))
-				}
-			}
-		}
+		hc, _ := cm["healthCheck"].(map[string]any)
+		intNumbers(hc, "interval", "timeout", "retries", "startPeriod")
 		if _, ok := cm["essential"]; ok {
 			cm["essential"] = scalarString(cm["essential"]) == "true"
 		}
 	}
 	return out
+}
+
+// intNumbers writes the integers of m under keys, those it has, as JSON
+// integers; m may be nil.
+func intNumbers(m map[string]any, keys ...string) {
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			m[k] = json.Number(strconv.Itoa(intProp(v, 0)))
+		}
+	}
 }
 
 func (s *Server) listTaskDefinitions(req *request, _ time.Time) (any, error) {
@@ -982,29 +984,25 @@ func (s *Server) executeCommand(req *request, now time.Time) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var t *ecsTask
-	for _, tt := range s.ecs.tasks {
-		if tt.cluster == c.name && (tt.arn == req.jstr("task") || tt.id == req.jstr("task")) {
-			t = tt
-		}
-	}
+	t := s.ecs.task(c.name, req.jstr("task"))
 	if t == nil {
 		return nil, errorf(400, "InvalidParameterException", "The specified task was not found.")
 	}
 	if !req.jbool("interactive") {
 		return nil, errorf(400, "InvalidParameterException", "Interactive is the only mode supported currently.")
 	}
+	container := req.jstr("container")
 	var ct *ecsContainer
 	for _, cc := range t.containers {
-		if cc.name == req.jstr("container") || (req.jstr("container") == "" && len(t.containers) == 1) {
+		if cc.name == container || (container == "" && len(t.containers) == 1) {
 			ct = cc
 		}
 	}
 	if ct == nil {
-		if req.jstr("container") == "" {
+		if container == "" {
 			return nil, errorf(400, "InvalidParameterException", "The container name must be specified when the task has more than one container.")
 		}
-		return nil, errorf(400, "InvalidParameterException", "The specified container %s was not found in the task.", req.jstr("container"))
+		return nil, errorf(400, "InvalidParameterException", "The specified container %s was not found in the task.", container)
 	}
 	if t.lastStatus != "RUNNING" || !t.execEnabled || ct.lastStatus != "RUNNING" {
 		return nil, errorf(400, "InvalidParameterException", "The execute command failed because execute command was not enabled when the task was run or the execute command agent isn’t running. Wait and try again or run a new task with execute command enabled and try again.")
