@@ -103,6 +103,18 @@ func (e *ec2State) subnet(id string) *subnet {
 	return nil
 }
 
+// defaultGroup is the ID of the default security group of a VPC, "" if
+// it has none.
+func (e *ec2State) defaultGroup(vpcID string) string {
+	id := ""
+	for _, g := range e.groups {
+		if g.vpcID == vpcID && g.name == "default" {
+			id = g.id
+		}
+	}
+	return id
+}
+
 func (e *ec2State) group(id string) *securityGroup {
 	for _, g := range e.groups {
 		if g.id == id {

@@ -133,15 +133,25 @@ func (s *Server) newFileSystem(token string, encrypted bool, kmsKeyID, performan
 	return fs
 }
 
+// fileSystemAvailable is why mount targets and access points cannot be
+// added to file system fsID now, if they cannot: it does not exist, or is
+// not available.
+func (s *Server) fileSystemAvailable(fsID string) *apiError {
+	fs := s.efs.fileSystem(fsID)
+	if fs == nil {
+		return errFileSystemNotFound(fsID)
+	}
+	if fs.state != "available" {
+		return errorf(409, "IncorrectFileSystemLifeCycleState", "File system '%s' is in the '%s' state, not 'available'.", fsID, fs.state)
+	}
+	return nil
+}
+
 // newMountTarget checks and creates a mount target; it is creating until
 // done is called.
 func (s *Server) newMountTarget(fsID, subnetID, ip string, groups []string) (*mountTarget, *apiError) {
-	fs := s.efs.fileSystem(fsID)
-	if fs == nil {
-		return nil, errFileSystemNotFound(fsID)
-	}
-	if fs.state != "available" {
-		return nil, errorf(409, "IncorrectFileSystemLifeCycleState", "File system '%s' is in the '%s' state, not 'available'.", fsID, fs.state)
+	if err := s.fileSystemAvailable(fsID); err != nil {
+		return nil, err
 	}
 	sn := s.ec2.subnet(subnetID)
 	if sn == nil {
@@ -159,10 +169,8 @@ func (s *Server) newMountTarget(fsID, subnetID, ip string, groups []string) (*mo
 		return nil, errorf(400, "SecurityGroupLimitExceeded", "Mount target may have up to 5 security groups.")
 	}
 	if len(groups) == 0 {
-		for _, g := range s.ec2.groups {
-			if g.vpcID == sn.vpcID && g.name == "default" {
-				groups = []string{g.id}
-			}
+		if id := s.ec2.defaultGroup(sn.vpcID); id != "" {
+			groups = []string{id}
 		}
 	}
 	for _, id := range groups {
@@ -456,12 +464,8 @@ func errAccessPointNotFound(id string) *apiError {
 }
 
 func (s *Server) newAccessPoint(fsID, token string, posixUser, rootDirectory map[string]any, tags []tag) (*accessPoint, *apiError) {
-	fs := s.efs.fileSystem(fsID)
-	if fs == nil {
-		return nil, errFileSystemNotFound(fsID)
-	}
-	if fs.state != "available" {
-		return nil, errorf(409, "IncorrectFileSystemLifeCycleState", "File system '%s' is in the '%s' state, not 'available'.", fsID, fs.state)
+	if err := s.fileSystemAvailable(fsID); err != nil {
+		return nil, err
 	}
 	id := "fsap-" + s.randString(lowerHex, 17)
 	ap := &accessPoint{id: id, arn: s.arn("elasticfilesystem", "access-point/"+id), fsID: fsID, token: token, state: "available",

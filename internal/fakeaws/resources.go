@@ -475,10 +475,8 @@ var loadBalancerType = &resourceType{
 		typ := scalarString(r.props["Type"])
 		groups := stringList(r.props["SecurityGroups"])
 		if len(groups) == 0 && typ != "network" {
-			for _, g := range s.ec2.groups {
-				if g.vpcID == vpcID && g.name == "default" {
-					groups = []string{g.id}
-				}
+			if id := s.ec2.defaultGroup(vpcID); id != "" {
+				groups = []string{id}
 			}
 		}
 		lb := s.newLoadBalancer(name, typ, scalarString(r.props["Scheme"]), vpcID, subnets, groups, stackTags(st, r), at)
