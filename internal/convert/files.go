@@ -168,18 +168,11 @@ func (c *converter) filesContainerOf(s *app.Service) (cfn.ContainerDefinition, [
 	}
 
 	def := cfn.ContainerDefinition{
-		Name:       app.FilesContainer,
-		Image:      filesImage,
-		Essential:  false,
-		EntryPoint: []string{"sh", "-c"},
-		LogConfiguration: &cfn.LogConfiguration{
-			LogDriver: "awslogs",
-			Options: map[string]any{
-				"awslogs-group":         cfn.Ref(logGroupID),
-				"awslogs-region":        cfn.Ref(cfn.Region),
-				"awslogs-stream-prefix": s.Name,
-			},
-		},
+		Name:             app.FilesContainer,
+		Image:            filesImage,
+		Essential:        false,
+		EntryPoint:       []string{"sh", "-c"},
+		LogConfiguration: awslogs(s),
 	}
 	var volumes []cfn.Volume
 	var mounts []cfn.MountPoint

@@ -179,18 +179,11 @@ func (c *converter) container(s *app.Service, files []*app.File) cfn.ContainerDe
 		ReadonlyRootFilesystem: s.ReadOnly,
 		Memory:                 s.MemoryLimit,
 		MemoryReservation:      s.MemoryReservation,
-		LogConfiguration: &cfn.LogConfiguration{
-			LogDriver: "awslogs",
-			Options: map[string]any{
-				"awslogs-group":         cfn.Ref(logGroupID),
-				"awslogs-region":        cfn.Ref(cfn.Region),
-				"awslogs-stream-prefix": s.Name,
-				// A slow CloudWatch never blocks the application's writes.
-				"mode":            "non-blocking",
-				"max-buffer-size": "25m",
-			},
-		},
+		LogConfiguration:       awslogs(s),
 	}
+	// A slow CloudWatch never blocks the application's writes.
+	def.LogConfiguration.Options["mode"] = "non-blocking"
+	def.LogConfiguration.Options["max-buffer-size"] = "25m"
 	if s.PullCredentials != "" {
 		def.RepositoryCredentials = &cfn.RepositoryCredentials{CredentialsParameter: s.PullCredentials}
 	}
@@ -241,6 +234,19 @@ func (c *converter) container(s *app.Service, files []*app.File) cfn.ContainerDe
 	return def
 }
 
+// awslogs sends a container's output to the project's log group, in
+// streams named after the service.
+func awslogs(s *app.Service) *cfn.LogConfiguration {
+	return &cfn.LogConfiguration{
+		LogDriver: "awslogs",
+		Options: map[string]any{
+			"awslogs-group":         cfn.Ref(logGroupID),
+			"awslogs-region":        cfn.Ref(cfn.Region),
+			"awslogs-stream-prefix": s.Name,
+		},
+	}
+}
+
 // job is the container of a service that the service waits to complete:
 // it runs in each of the service's tasks, before the service's container.
 func (c *converter) job(s *app.Service, j *app.Job) cfn.ContainerDefinition {
@@ -252,14 +258,7 @@ func (c *converter) job(s *app.Service, j *app.Job) cfn.ContainerDefinition {
 		Command:          j.Command,
 		WorkingDirectory: j.WorkingDir,
 		User:             j.User,
-		LogConfiguration: &cfn.LogConfiguration{
-			LogDriver: "awslogs",
-			Options: map[string]any{
-				"awslogs-group":         cfn.Ref(logGroupID),
-				"awslogs-region":        cfn.Ref(cfn.Region),
-				"awslogs-stream-prefix": s.Name,
-			},
-		},
+		LogConfiguration: awslogs(s),
 	}
 	for _, e := range j.Environment {
 		def.Environment = append(def.Environment, cfn.KeyValuePair{Name: e.Name, Value: e.Value})
