@@ -46,12 +46,9 @@ func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code)
 // Exec runs a command in a running task of a service, through ECS Exec,
 // with the terminal attached.
 func (d *Deployer) Exec(ctx context.Context, project string, o ExecOptions) error {
-	stack, err := d.stack(ctx, project)
+	stack, err := d.deployedStack(ctx, project)
 	if err != nil {
 		return err
-	}
-	if stack == nil {
-		return fmt.Errorf("%s is %w in %s (docker ecs up deploys it)", project, ErrNotDeployed, d.AWS.Region)
 	}
 	cluster, service, err := d.ecsService(ctx, aws.ToString(stack.StackId), o.Service)
 	if err != nil {
@@ -125,19 +122,13 @@ func (d *Deployer) ecsService(ctx context.Context, stackID, name string) (string
 	if err != nil {
 		return "", ecstypes.Service{}, err
 	}
-	for chunk := range slices.Chunk(arns, 10) {
-		out, err := d.AWS.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{
-			Cluster:  aws.String(cluster),
-			Services: chunk,
-			Include:  []ecstypes.ServiceField{ecstypes.ServiceFieldTags},
-		})
-		if err != nil {
-			return "", ecstypes.Service{}, awsapi.Explain(err)
-		}
-		for _, s := range out.Services {
-			if serviceName(s) == name {
-				return cluster, s, nil
-			}
+	services, err := d.describeServices(ctx, cluster, arns)
+	if err != nil {
+		return "", ecstypes.Service{}, err
+	}
+	for _, s := range services {
+		if serviceName(s) == name {
+			return cluster, s, nil
 		}
 	}
 	return "", ecstypes.Service{}, fmt.Errorf("the project has no service %s (docker ecs ps lists them)", name)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -62,14 +63,24 @@ type TaskStatus struct {
 // ErrNotDeployed is returned by the commands that need a deployed project.
 var ErrNotDeployed = fmt.Errorf("not deployed")
 
-// Ps returns the state of the project's services and tasks.
-func (d *Deployer) Ps(ctx context.Context, project string) (*Status, error) {
+// deployedStack describes the project's stack; an error wrapping
+// ErrNotDeployed when there is none.
+func (d *Deployer) deployedStack(ctx context.Context, project string) (*cfntypes.Stack, error) {
 	stack, err := d.stack(ctx, project)
 	if err != nil {
 		return nil, err
 	}
 	if stack == nil {
 		return nil, fmt.Errorf("%s is %w in %s (docker ecs up deploys it)", project, ErrNotDeployed, d.AWS.Region)
+	}
+	return stack, nil
+}
+
+// Ps returns the state of the project's services and tasks.
+func (d *Deployer) Ps(ctx context.Context, project string) (*Status, error) {
+	stack, err := d.deployedStack(ctx, project)
+	if err != nil {
+		return nil, err
 	}
 	st := &Status{Project: project, Region: d.AWS.Region, Stack: string(stack.StackStatus), Reason: aws.ToString(stack.StackStatusReason)}
 	ports := map[string][]PortStatus{}
@@ -89,8 +100,40 @@ func (d *Deployer) Ps(ctx context.Context, project string) (*Status, error) {
 	if cluster == "" || len(services) == 0 {
 		return st, nil
 	}
-	// DescribeServices takes ten services a call.
-	for chunk := range slices.Chunk(services, 10) {
+	described, err := d.describeServices(ctx, cluster, services)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range described {
+		ss := ServiceStatus{
+			Name:    serviceName(s),
+			Status:  aws.ToString(s.Status),
+			Desired: int(s.DesiredCount),
+			Running: int(s.RunningCount),
+			Pending: int(s.PendingCount),
+		}
+		for _, dep := range s.Deployments {
+			if aws.ToString(dep.Status) == "PRIMARY" {
+				ss.Rollout = string(dep.RolloutState)
+			}
+		}
+		ss.Ports = ports[ss.Name]
+		tasks, err := d.tasks(ctx, cluster, aws.ToString(s.ServiceName))
+		if err != nil {
+			return nil, err
+		}
+		ss.Tasks = tasks
+		st.Services = append(st.Services, ss)
+	}
+	slices.SortFunc(st.Services, func(a, b ServiceStatus) int { return strings.Compare(a.Name, b.Name) })
+	return st, nil
+}
+
+// describeServices describes the ECS services of a cluster, with their
+// tags; DescribeServices takes ten services a call.
+func (d *Deployer) describeServices(ctx context.Context, cluster string, arns []string) ([]ecstypes.Service, error) {
+	var all []ecstypes.Service
+	for chunk := range slices.Chunk(arns, 10) {
 		out, err := d.AWS.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{
 			Cluster:  aws.String(cluster),
 			Services: chunk,
@@ -99,31 +142,9 @@ func (d *Deployer) Ps(ctx context.Context, project string) (*Status, error) {
 		if err != nil {
 			return nil, awsapi.Explain(err)
 		}
-		for _, s := range out.Services {
-			ss := ServiceStatus{
-				Name:    serviceName(s),
-				Status:  aws.ToString(s.Status),
-				Desired: int(s.DesiredCount),
-				Running: int(s.RunningCount),
-				Pending: int(s.PendingCount),
-				Tasks:   []TaskStatus{},
-			}
-			for _, dep := range s.Deployments {
-				if aws.ToString(dep.Status) == "PRIMARY" {
-					ss.Rollout = string(dep.RolloutState)
-				}
-			}
-			ss.Ports = ports[ss.Name]
-			tasks, err := d.tasks(ctx, cluster, aws.ToString(s.ServiceName))
-			if err != nil {
-				return nil, err
-			}
-			ss.Tasks = tasks
-			st.Services = append(st.Services, ss)
-		}
+		all = append(all, out.Services...)
 	}
-	slices.SortFunc(st.Services, func(a, b ServiceStatus) int { return strings.Compare(a.Name, b.Name) })
-	return st, nil
+	return all, nil
 }
 
 // serviceName is the compose name of an ECS service, from its tag.
