@@ -103,6 +103,17 @@ func (e *ec2State) subnet(id string) *subnet {
 	return nil
 }
 
+// subnetsOf lists the IDs of the subnets of a VPC.
+func (e *ec2State) subnetsOf(vpcID string) []string {
+	var out []string
+	for _, sn := range e.subnets {
+		if sn.vpcID == vpcID {
+			out = append(out, sn.id)
+		}
+	}
+	return out
+}
+
 // defaultGroup is the ID of the default security group of a VPC, "" if
 // it has none.
 func (e *ec2State) defaultGroup(vpcID string) string {
@@ -142,12 +153,7 @@ func (s *Server) DefaultVPC() (vpcID string, subnetIDs []string) {
 	if v == nil {
 		return "", nil
 	}
-	for _, sn := range s.ec2.subnets {
-		if sn.vpcID == v.id {
-			subnetIDs = append(subnetIDs, sn.id)
-		}
-	}
-	return v.id, subnetIDs
+	return v.id, s.ec2.subnetsOf(v.id)
 }
 
 // RemoveDefaultVPC deletes the default VPC with its subnets, route tables

@@ -74,12 +74,7 @@ func (e *elbState) tg(arn string) *targetGroup {
 
 // newLoadBalancer creates a load balancer in the provisioning state.
 func (s *Server) newLoadBalancer(name, typ, scheme, vpcID string, subnets, groups []string, tags []tag, at time.Time) *loadBalancer {
-	if typ == "" {
-		typ = "application"
-	}
-	if scheme == "" {
-		scheme = "internet-facing"
-	}
+	typ, scheme = orDefault(typ, "application"), orDefault(scheme, "internet-facing")
 	short := map[string]string{"application": "app", "network": "net", "gateway": "gwy"}[typ]
 	id := s.randString(lowerHex, 16)
 	lb := &loadBalancer{arn: s.arn("elasticloadbalancing", fmt.Sprintf("loadbalancer/%s/%s/%s", short, name, id)), name: name, typ: typ,
@@ -109,15 +104,15 @@ func fullName(arn, after string) string {
 func (s *Server) AddLoadBalancer(name, vpcID string, tags map[string]string) string {
 	now := s.lock()
 	defer s.mu.Unlock()
-	var subnets []string
-	for _, sn := range s.ec2.subnets {
-		if sn.vpcID == vpcID {
-			subnets = append(subnets, sn.id)
-		}
-	}
-	lb := s.newLoadBalancer(name, "application", "internet-facing", vpcID, subnets, nil, tagList(tags), now)
+	return s.addActiveLoadBalancer(name, "application", vpcID, nil, tagList(tags), now).arn
+}
+
+// addActiveLoadBalancer adds an active internet-facing load balancer that
+// no stack owns, in the subnets of its VPC.
+func (s *Server) addActiveLoadBalancer(name, typ, vpcID string, groups []string, tags []tag, now time.Time) *loadBalancer {
+	lb := s.newLoadBalancer(name, typ, "internet-facing", vpcID, s.ec2.subnetsOf(vpcID), groups, tags, now)
 	lb.state = "active"
-	return lb.arn
+	return lb
 }
 
 // ExistingLoadBalancer describes a load balancer that no stack owns, for
@@ -136,27 +131,25 @@ type ExistingLoadBalancer struct {
 func (s *Server) AddExistingLoadBalancer(e ExistingLoadBalancer) string {
 	now := s.lock()
 	defer s.mu.Unlock()
-	var subnets []string
-	for _, sn := range s.ec2.subnets {
-		if sn.vpcID == e.VPC {
-			subnets = append(subnets, sn.id)
-		}
-	}
-	lb := s.newLoadBalancer(e.Name, e.Type, "internet-facing", e.VPC, subnets, e.SecurityGroups, nil, now)
-	lb.state = "active"
+	lb := s.addActiveLoadBalancer(e.Name, e.Type, e.VPC, e.SecurityGroups, nil, now)
 	protocol := "HTTP"
 	if lb.typ == "network" {
 		protocol = "TCP"
 	}
 	for _, port := range e.Ports {
 		s.elb.listeners = append(s.elb.listeners, &listener{
-			arn:      strings.Replace(lb.arn, ":loadbalancer/", ":listener/", 1) + "/" + s.randString(lowerHex, 16),
+			arn:      s.listenerARN(lb.arn),
 			lbARN:    lb.arn,
 			protocol: protocol,
 			port:     port,
 		})
 	}
 	return lb.arn
+}
+
+// listenerARN draws the ARN of a new listener of load balancer lbARN.
+func (s *Server) listenerARN(lbARN string) string {
+	return strings.Replace(lbARN, ":loadbalancer/", ":listener/", 1) + "/" + s.randString(lowerHex, 16)
 }
 
 // targetGroupARNs lists the target groups a listener action list forwards to.
@@ -183,21 +176,23 @@ func targetGroupARNs(actions []any) []string {
 // forward to a target group.
 func (s *Server) loadBalancersOf(tgARN string) []string {
 	var out []string
-	add := func(listenerARN string) {
-		for _, l := range s.elb.listeners {
-			if l.arn == listenerARN && !slices.Contains(out, l.lbARN) {
-				out = append(out, l.lbARN)
-			}
+	add := func(l *listener) {
+		if !slices.Contains(out, l.lbARN) {
+			out = append(out, l.lbARN)
 		}
 	}
 	for _, l := range s.elb.listeners {
 		if slices.Contains(targetGroupARNs(l.actions), tgARN) {
-			add(l.arn)
+			add(l)
 		}
 	}
 	for _, r := range s.elb.rules {
 		if slices.Contains(targetGroupARNs(r.actions), tgARN) {
-			add(r.listenerARN)
+			for _, l := range s.elb.listeners {
+				if l.arn == r.listenerARN {
+					add(l)
+				}
+			}
 		}
 	}
 	return out

@@ -579,7 +579,7 @@ var listenerType = &resourceType{
 				return invalid("Invalid request provided: A listener already exists on this port for this load balancer '%s'", lb.arn)
 			}
 		}
-		l := &listener{arn: strings.Replace(lb.arn, ":loadbalancer/", ":listener/", 1) + "/" + s.randString(lowerHex, 16), lbARN: lb.arn,
+		l := &listener{arn: s.listenerARN(lb.arn), lbARN: lb.arn,
 			port: port, protocol: scalarString(r.props["Protocol"]), actions: actions, tags: stackTags(st, r)}
 		s.elb.listeners = append(s.elb.listeners, l)
 		r.physicalID, r.attrs = l.arn, map[string]any{"ListenerArn": l.arn}
