@@ -223,7 +223,7 @@ func configureTarget(s *Server, r *resource, t *scalableTarget) error {
 	}
 	t.roleARN = scalarString(r.props["RoleARN"])
 	if t.roleARN == "" && t.namespace == "ecs" {
-		t.roleARN = "arn:" + partition(s.opts.Region) + ":iam::" + s.opts.AccountID + ":role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService"
+		t.roleARN = s.iamARN("role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService")
 	}
 	t.suspended = nil
 	if m, ok := r.props["SuspendedState"].(map[string]any); ok {

@@ -373,7 +373,7 @@ var instanceProfileType = &resourceType{
 		}
 		name := s.nameOr(st, r, "InstanceProfileName", 128)
 		r.physicalID = name
-		r.attrs = map[string]any{"Arn": "arn:" + partition(s.opts.Region) + ":iam::" + s.opts.AccountID + ":instance-profile" + orDefault(scalarString(r.props["Path"]), "/") + name}
+		r.attrs = map[string]any{"Arn": s.iamARN("instance-profile" + orDefault(scalarString(r.props["Path"]), "/") + name)}
 		return nil
 	},
 	update: noUpdate,

@@ -690,7 +690,7 @@ var roleType = &resourceType{
 		name := s.nameOr(st, r, "RoleName", 64)
 		path := orDefault(scalarString(r.props["Path"]), "/")
 		r.physicalID = name
-		r.attrs = map[string]any{"Arn": "arn:" + partition(s.opts.Region) + ":iam::" + s.opts.AccountID + ":role" + path + name, "RoleId": "AROA" + s.randString(upperAlnum, 17)}
+		r.attrs = map[string]any{"Arn": s.iamARN("role" + path + name), "RoleId": "AROA" + s.randString(upperAlnum, 17)}
 		return nil
 	},
 	update: noUpdate,
@@ -713,7 +713,7 @@ var managedPolicyType = &resourceType{
 	replace: []string{"ManagedPolicyName", "Path"}, nameProp: "ManagedPolicyName",
 	create: func(s *Server, st *stack, r *resource, _ time.Time) error {
 		name := s.nameOr(st, r, "ManagedPolicyName", 128)
-		arn := "arn:" + partition(s.opts.Region) + ":iam::" + s.opts.AccountID + ":policy" + orDefault(scalarString(r.props["Path"]), "/") + name
+		arn := s.iamARN("policy" + orDefault(scalarString(r.props["Path"]), "/") + name)
 		r.physicalID = arn
 		r.attrs = map[string]any{"PolicyArn": arn, "PolicyId": "ANPA" + s.randString(upperAlnum, 17), "AttachmentCount": "0",
 			"DefaultVersionId": "v1", "IsAttachable": "true", "PermissionsBoundaryUsageCount": "0", "CreateDate": "", "UpdateDate": ""}

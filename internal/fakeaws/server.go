@@ -409,6 +409,12 @@ func (s *Server) arn(service, resource string) string {
 	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", partition(s.opts.Region), service, s.opts.Region, s.opts.AccountID, resource)
 }
 
+// iamARN is the ARN of an IAM resource of the account, which has no
+// region.
+func (s *Server) iamARN(resource string) string {
+	return "arn:" + partition(s.opts.Region) + ":iam::" + s.opts.AccountID + ":" + resource
+}
+
 func partition(region string) string {
 	switch {
 	case strings.HasPrefix(region, "cn-"):

@@ -40,7 +40,7 @@ func (s *Server) getCallerIdentity(req *request, _ time.Time) (any, error) {
 	if user == "" {
 		user = "anonymous"
 	}
-	return []*node{tx("Arn", "arn:"+partition(s.opts.Region)+":iam::"+s.opts.AccountID+":user/"+user),
+	return []*node{tx("Arn", s.iamARN("user/"+user)),
 		tx("UserId", "AIDA"+strings.ToUpper(user)), tx("Account", s.opts.AccountID)}, nil
 }
 
