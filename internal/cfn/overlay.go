@@ -3,7 +3,6 @@ package cfn
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -14,9 +13,11 @@ import (
 // rendered: mappings merge key by key, anything else replaces what the
 // template has, and null removes it. A fragment may change the template's
 // resources but not add any: a resource it names must be in the template.
+// A fragment the template cannot take is an *OverlayError.
 func (t *Template) SetOverlay(fragment map[string]any) error {
 	resources, _ := fragment["Resources"].(map[string]any)
 	for _, id := range sortedKeys(resources) {
+		key := "Resources." + id
 		r, ok := t.Resources[id]
 		if !ok {
 			ids := make([]string, 0, len(t.Resources))
@@ -24,40 +25,50 @@ func (t *Template) SetOverlay(fragment map[string]any) error {
 				ids = append(ids, k)
 			}
 			slices.Sort(ids)
-			return fmt.Errorf("Resources.%s: the template has no such resource; it has %s", id, strings.Join(ids, ", "))
+			return &OverlayError{Key: key, Msg: "the template has no such resource; it has " + strings.Join(ids, ", ")}
 		}
-		if err := resourceOverlay(r, resources[id]); err != nil {
-			return fmt.Errorf("Resources.%s%w", id, err)
+		if err := resourceOverlay(key, r, resources[id]); err != nil {
+			return err
 		}
 	}
 	t.overlay = fragment
 	return nil
 }
 
-// resourceOverlay checks the fragment of one resource: it may change its
-// attributes, not remove it or change its type, which the rest of the
-// template depends on.
-func resourceOverlay(r Resource, fragment any) error {
+// OverlayError is a key of an overlay fragment that the template cannot
+// take (Resources.Queue.Type), and why.
+type OverlayError struct {
+	Key, Msg string
+}
+
+func (e *OverlayError) Error() string {
+	return e.Key + ": " + e.Msg
+}
+
+// resourceOverlay checks the fragment of one resource, at key: it may
+// change its attributes, not remove it or change its type, which the rest
+// of the template depends on.
+func resourceOverlay(key string, r Resource, fragment any) error {
 	m, ok := fragment.(map[string]any)
 	if !ok {
 		if fragment == nil {
-			return errors.New(": null would remove the resource, and the template needs it; change its properties instead")
+			return &OverlayError{Key: key, Msg: "null would remove the resource, and the template needs it; change its properties instead"}
 		}
-		return errors.New(": must be a mapping of the resource's attributes (Properties, DeletionPolicy…)")
+		return &OverlayError{Key: key, Msg: "must be a mapping of the resource's attributes (Properties, DeletionPolicy…)"}
 	}
 	for _, k := range sortedKeys(m) {
 		switch v := m[k]; k {
 		case "Type":
 			if v != r.Type {
-				return fmt.Errorf(".Type: cannot change: the template depends on the resource being an %s", r.Type)
+				return &OverlayError{Key: key + ".Type", Msg: "cannot change: the template depends on the resource being an " + r.Type}
 			}
 		case "Properties":
 			if _, isMap := v.(map[string]any); !isMap {
-				return errors.New(".Properties: must be a mapping of the properties to change")
+				return &OverlayError{Key: key + ".Properties", Msg: "must be a mapping of the properties to change"}
 			}
 		case "Metadata", "CreationPolicy", "UpdatePolicy":
 			if _, isMap := v.(map[string]any); !isMap && v != nil {
-				return fmt.Errorf(".%s: must be a mapping", k)
+				return &OverlayError{Key: key + "." + k, Msg: "must be a mapping"}
 			}
 		}
 	}

@@ -5,6 +5,7 @@
 package convert
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -108,17 +109,17 @@ func Template(p *app.Project) (*cfn.Template, error) {
 
 // overlayError names the compose file and the key of the
 // x-aws-cloudformation fragment that the template cannot take, which cfn
-// gives as "Resources.Queue: …". Only then are the files read.
+// gives as an OverlayError. Only then are the files read.
 func overlayError(p *app.Project, err error) error {
-	key, msg, ok := strings.Cut(err.Error(), ": ")
-	if !ok {
+	var bad *cfn.OverlayError
+	if !errors.As(err, &bad) {
 		return fmt.Errorf("x-aws-cloudformation: %w", err)
 	}
-	file, key := load.NewSources(p.Sources).Where("x-aws-cloudformation." + key)
+	file, key := load.NewSources(p.Sources).Where("x-aws-cloudformation." + bad.Key)
 	if file == "" {
-		return fmt.Errorf("%s: %s", key, msg)
+		return fmt.Errorf("%s: %s", key, bad.Msg)
 	}
-	return fmt.Errorf("%s: %s: %s", file, key, msg)
+	return fmt.Errorf("%s: %s: %s", file, key, bad.Msg)
 }
 
 // converter holds the template being built and the first error, so that
