@@ -15,8 +15,8 @@ type cfnState struct {
 	stacks []*stack
 }
 
-// live returns the stack that currently has this name, or, when name is a
-// stack ID, that stack whatever its state.
+// find returns the stack that currently has this name, or, when nameOrID
+// is a stack ID, that stack whatever its state.
 func (c *cfnState) find(nameOrID string) *stack {
 	for _, st := range c.stacks {
 		if st.id == nameOrID {
@@ -117,7 +117,7 @@ func (s *Server) stackEvent(st *stack, at time.Time, status, reason string) {
 func (s *Server) resourceEvent(st *stack, r *resource, at time.Time, status, reason string) {
 	r.status, r.reason, r.updated = status, reason, at
 	props := ""
-	if strings.HasSuffix(status, "_IN_PROGRESS") && r.declared != nil {
+	if inProgress(status) && r.declared != nil {
 		b, _ := json.Marshal(r.declared)
 		props = string(b)
 	}

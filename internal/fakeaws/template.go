@@ -49,8 +49,8 @@ type resourceDef struct {
 }
 
 type outputDef struct {
-	key, description, condition string
-	value, export               any
+	description, condition string
+	value, export          any
 }
 
 var topLevelSections = []string{"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings", "Conditions", "Transform", "Resources", "Outputs"}
@@ -101,7 +101,7 @@ func parseTemplate(body string) (*template, error) {
 		if _, ok := m["Value"]; !ok {
 			return nil, validationError("Template format error: Every Outputs member must contain a Value object")
 		}
-		o := &outputDef{key: key, value: m["Value"]}
+		o := &outputDef{value: m["Value"]}
 		o.description, _ = m["Description"].(string)
 		o.condition, _ = m["Condition"].(string)
 		if e, ok := m["Export"].(map[string]any); ok {

@@ -126,11 +126,9 @@ func decodeRequest(r *http.Request, raw []byte) (*request, error) {
 	if proto == restXML || proto == restJSON {
 		req.method, req.path, req.query, req.header, req.raw = r.Method, r.URL.Path, r.URL.Query(), r.Header, raw
 		req.body = map[string]any{}
-		if proto == restJSON && len(bytes.TrimSpace(raw)) > 0 {
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.UseNumber()
-			if err := dec.Decode(&req.body); err != nil {
-				return req, fmt.Errorf("request body is not JSON: %w", err)
+		if proto == restJSON {
+			if err := decodeJSONBody(raw, &req.body); err != nil {
+				return req, err
 			}
 		}
 		req.operation = restRoutes[req.service](req)
@@ -139,12 +137,8 @@ func decodeRequest(r *http.Request, raw []byte) (*request, error) {
 	if proto == awsJSON {
 		_, req.operation, _ = strings.Cut(target, ".")
 		req.body = map[string]any{}
-		if len(bytes.TrimSpace(raw)) > 0 {
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.UseNumber()
-			if err := dec.Decode(&req.body); err != nil {
-				return req, fmt.Errorf("request body is not JSON: %w", err)
-			}
+		if err := decodeJSONBody(raw, &req.body); err != nil {
+			return req, err
 		}
 		return req, nil
 	}
@@ -155,6 +149,20 @@ func decodeRequest(r *http.Request, raw []byte) (*request, error) {
 	req.form = form
 	req.operation = form.Get("Action")
 	return req, nil
+}
+
+// decodeJSONBody decodes a JSON request body into body, numbers as
+// json.Number; a blank body leaves body as it is.
+func decodeJSONBody(raw []byte, body *map[string]any) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(body); err != nil {
+		return fmt.Errorf("request body is not JSON: %w", err)
+	}
+	return nil
 }
 
 // apiError is an error answer in whatever protocol the service speaks.
@@ -266,10 +274,8 @@ func (r *request) jbool(name string) bool {
 }
 
 func (r *request) jint(name string, def int) int {
-	if n, ok := r.body[name].(json.Number); ok {
-		if i, err := n.Int64(); err == nil {
-			return int(i)
-		}
+	if i, ok := r.jint64(name); ok {
+		return int(i)
 	}
 	return def
 }
