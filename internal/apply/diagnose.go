@@ -39,9 +39,7 @@ func (d *Deployer) diagnose(ctx context.Context, project, service string, e cfnt
 		}
 		arn = aws.ToString(out.StackResourceDetail.PhysicalResourceId)
 	}
-	// arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE
-	_, path, _ := strings.Cut(arn, ":service/")
-	cluster, name, ok := strings.Cut(path, "/")
+	cluster, name, ok := serviceARN(arn)
 	if !ok {
 		return nil
 	}

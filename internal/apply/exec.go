@@ -101,7 +101,7 @@ func (d *Deployer) Exec(ctx context.Context, project string, o ExecOptions) erro
 		"StreamUrl":  aws.ToString(out.Session.StreamUrl),
 		"TokenValue": aws.ToString(out.Session.TokenValue),
 	})
-	target, _ := json.Marshal(map[string]string{"Target": fmt.Sprintf("ecs:%s_%s_%s", cluster[strings.LastIndex(cluster, "/")+1:], task, runtimeID)})
+	target, _ := json.Marshal(map[string]string{"Target": fmt.Sprintf("ecs:%s_%s_%s", cluster, task, runtimeID)})
 	// The plugin owns the terminal until the session ends; an interrupt is
 	// for the remote command, so the plugin is not tied to ctx.
 	plugin := exec.Command(o.Plugin, string(session), d.AWS.Region, "StartSession", o.Profile, string(target), o.Endpoint)
@@ -145,15 +145,20 @@ func (d *Deployer) stackServices(ctx context.Context, stackID string) (cluster s
 		if aws.ToString(r.ResourceType) != "AWS::ECS::Service" {
 			continue
 		}
-		// arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME: the cluster
-		// may be the stack's or one the project names.
+		// The cluster may be the stack's or one the project names.
 		if id := aws.ToString(r.PhysicalResourceId); strings.HasPrefix(id, "arn:") {
 			arns = append(arns, id)
-			_, path, _ := strings.Cut(id, ":service/")
-			cluster, _, _ = strings.Cut(path, "/")
+			cluster, _, _ = serviceARN(id)
 		}
 	}
 	return cluster, arns, nil
+}
+
+// serviceARN splits the ARN of an ECS service,
+// arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME.
+func serviceARN(arn string) (cluster, name string, ok bool) {
+	_, path, _ := strings.Cut(arn, ":service/")
+	return strings.Cut(path, "/")
 }
 
 // shellJoin quotes the arguments of a command for the shell ECS Exec runs
