@@ -9,6 +9,7 @@ package cfncheck
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -44,7 +45,7 @@ func Check(body []byte) []error {
 		_, parameter := t.Parameters[ref]
 		return resource || parameter || slices.Contains(pseudo, ref)
 	}
-	for _, id := range slices.Sorted(keys(t.Resources)) {
+	for _, id := range slices.Sorted(maps.Keys(t.Resources)) {
 		r := t.Resources[id]
 		refs := references(r.Properties)
 		refs = append(refs, Strings(r.DependsOn)...)
@@ -60,7 +61,7 @@ func Check(body []byte) []error {
 		}
 		errs = append(errs, waits(t, id, r)...)
 	}
-	for _, id := range slices.Sorted(keys(t.Outputs)) {
+	for _, id := range slices.Sorted(maps.Keys(t.Outputs)) {
 		for _, ref := range references(t.Outputs[id]) {
 			if !known(ref) {
 				errs = append(errs, fmt.Errorf("Outputs.%s refers to %q, which the template does not have", id, ref))
@@ -71,16 +72,6 @@ func Check(body []byte) []error {
 		errs = append(errs, fmt.Errorf("dependency cycle: %s", strings.Join(cycle, " → ")))
 	}
 	return errs
-}
-
-func keys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // subVariable matches ${Name} and ${Name.Attribute} in Fn::Sub, but not the
@@ -128,7 +119,7 @@ func references(v any) []string {
 				}
 				return
 			}
-			for _, k := range slices.Sorted(keys(v)) {
+			for _, k := range slices.Sorted(maps.Keys(v)) {
 				walk(v[k])
 			}
 		case []any:
@@ -186,7 +177,7 @@ func findCycle(deps map[string][]string) []string {
 		state[id] = done
 		return nil
 	}
-	for _, id := range slices.Sorted(keys(deps)) {
+	for _, id := range slices.Sorted(maps.Keys(deps)) {
 		if c := visit(id); c != nil {
 			return c
 		}
@@ -307,13 +298,8 @@ func CriticalPath(body []byte, durations map[string]time.Duration) ([]Step, erro
 	}
 	deps := map[string][]string{}
 	for id, r := range t.Resources {
-		for _, ref := range append(references(r.Properties), Strings(r.DependsOn)...) {
-			if _, ok := t.Resources[ref]; ok && !slices.Contains(deps[id], ref) {
-				deps[id] = append(deps[id], ref)
-			}
-		}
 		// Refs in metadata order creation as well (WaitConditionHandle gates).
-		for _, ref := range references(r.Metadata) {
+		for _, ref := range slices.Concat(references(r.Properties), Strings(r.DependsOn), references(r.Metadata)) {
 			if _, ok := t.Resources[ref]; ok && !slices.Contains(deps[id], ref) {
 				deps[id] = append(deps[id], ref)
 			}
@@ -343,7 +329,7 @@ func CriticalPath(body []byte, durations map[string]time.Duration) ([]Step, erro
 		return done[id]
 	}
 	last := ""
-	for _, id := range slices.Sorted(keys(t.Resources)) {
+	for _, id := range slices.Sorted(maps.Keys(t.Resources)) {
 		if last == "" || finish(id) > finish(last) {
 			last = id
 		}
