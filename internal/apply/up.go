@@ -100,8 +100,7 @@ func (d *Deployer) Up(ctx context.Context, p *app.Project, tpl *cfn.Template, o 
 		}
 		return op.create(ctx)
 	}
-	op.stackID = aws.ToString(stack.StackId)
-	return op.update(ctx)
+	return op.createChangeSet(ctx, false)
 }
 
 // operation is one deploy of a project.
@@ -111,7 +110,6 @@ type operation struct {
 	body    []byte
 	params  []types.Parameter
 	o       UpOptions
-	stackID string
 }
 
 func (op *operation) create(ctx context.Context) error {
@@ -141,12 +139,7 @@ func (op *operation) create(ctx context.Context) error {
 	if err != nil {
 		return awsapi.Explain(err)
 	}
-	op.stackID = aws.ToString(out.StackId)
-	return op.follow(ctx, tok, "creation")
-}
-
-func (op *operation) update(ctx context.Context) error {
-	return op.createChangeSet(ctx, false)
+	return op.follow(ctx, aws.ToString(out.StackId), tok, "creation")
 }
 
 // createChangeSet asks CloudFormation what the deploy would change. For a
@@ -208,8 +201,7 @@ func (op *operation) createChangeSet(ctx context.Context, creating bool) error {
 	}); err != nil {
 		return awsapi.Explain(err)
 	}
-	op.stackID = stackID
-	return op.follow(ctx, tok, "update")
+	return op.follow(ctx, stackID, tok, "update")
 }
 
 // noChanges are the reasons CloudFormation gives for a change set that
@@ -261,12 +253,12 @@ func (op *operation) waitChangeSet(ctx context.Context, id string) (*cloudformat
 
 // follow shows the operation until it ends, and turns a failure into an
 // error that says what failed and why.
-func (op *operation) follow(ctx context.Context, tok, what string) error {
+func (op *operation) follow(ctx context.Context, stackID, tok, what string) error {
 	if op.o.Detach {
 		fmt.Fprintf(op.o.Out, "The %s of %s goes on in AWS: docker ecs ps shows where it is.\n", what, op.project)
 		return nil
 	}
-	w := &watch{d: op.d, stackID: op.stackID, token: tok, owners: owners(op.body), printer: op.o.Progress}
+	w := &watch{d: op.d, stackID: stackID, token: tok, owners: owners(op.body), printer: op.o.Progress}
 	var diagnosis []string
 	w.onFailure = func(ctx context.Context, e types.StackEvent) {
 		if aws.ToString(e.ResourceType) != "AWS::ECS::Service" {
@@ -289,13 +281,13 @@ func (op *operation) follow(ctx context.Context, tok, what string) error {
 	switch status {
 	case types.StackStatusCreateComplete, types.StackStatusUpdateComplete:
 		op.o.Progress.Close()
-		return op.endpoints(ctx)
+		return op.endpoints(ctx, stackID)
 	case types.StackStatusRollbackComplete:
 		// Nothing of the first deploy is left but the stack's record, and
 		// the secrets and configs up stored for it: remove them too, so
 		// that the next up starts clean. The events stay readable in the
 		// console, under deleted stacks.
-		if err := op.d.cleanFailedCreate(ctx, op.stackID, op.project, op.o.Progress); err != nil {
+		if err := op.d.cleanFailedCreate(ctx, stackID, op.project, op.o.Progress); err != nil {
 			op.o.Progress.Note("Cleaning up after the failed deploy: %v", err)
 		}
 	}
@@ -332,8 +324,8 @@ func failure(project, what string, status types.StackStatus, failed []types.Stac
 }
 
 // endpoints prints where the published ports answer.
-func (op *operation) endpoints(ctx context.Context) error {
-	out, err := op.d.AWS.CloudFormation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(op.stackID)})
+func (op *operation) endpoints(ctx context.Context, stackID string) error {
+	out, err := op.d.AWS.CloudFormation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stackID)})
 	if err != nil || len(out.Stacks) == 0 {
 		return awsapi.Explain(err)
 	}
