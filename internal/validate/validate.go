@@ -133,12 +133,17 @@ func Project(p *types.Project) (*app.Project, []Warning, error) {
 	out.LoadBalancer = loadBalancer(p, out, r)
 	for _, svc := range out.Services {
 		targets(svc, out.LoadBalancer, "services."+svc.Name, r)
-		groups := len(svc.Networks)
-		if len(svc.Ports) > 0 {
-			groups++ // the group that lets the load balancer in
+		// Besides a group per network, the service has one of its own,
+		// which lets the load balancer in and reaches its file systems.
+		groups, own := len(svc.Networks), "a service with published ports needs one more"
+		if len(svc.Ports) > 0 || out.OwnsVolumes(svc) {
+			groups++
+			if len(svc.Ports) == 0 {
+				own = "a service that mounts a volume the stack makes needs one more"
+			}
 		}
 		if groups > maxSecurityGroups {
-			r.errorf("services."+svc.Name+".networks", "a task can be in at most %d security groups, and each network is one (a service with published ports needs one more): join fewer networks", maxSecurityGroups)
+			r.errorf("services."+svc.Name+".networks", "a task can be in at most %d security groups, and each network is one (%s): join fewer networks", maxSecurityGroups, own)
 		}
 	}
 
