@@ -20,12 +20,7 @@ func (t *Template) SetOverlay(fragment map[string]any) error {
 		key := "Resources." + id
 		r, ok := t.Resources[id]
 		if !ok {
-			ids := make([]string, 0, len(t.Resources))
-			for k := range t.Resources {
-				ids = append(ids, k)
-			}
-			slices.Sort(ids)
-			return &OverlayError{Key: key, Msg: "the template has no such resource; it has " + strings.Join(ids, ", ")}
+			return &OverlayError{Key: key, Msg: "the template has no such resource; it has " + strings.Join(sortedKeys(t.Resources), ", ")}
 		}
 		if err := resourceOverlay(key, r, resources[id]); err != nil {
 			return err

@@ -74,12 +74,18 @@ func New(description string) *Template {
 // computed from compose names, so a collision is a converter bug or a
 // collision Validate missed: it is reported, never silently overwritten.
 func (t *Template) Add(logicalID string, p Properties, dependsOn ...string) error {
+	deps := slices.Clone(dependsOn)
+	slices.Sort(deps)
+	return t.put(logicalID, Resource{Type: p.ResourceType(), DependsOn: slices.Compact(deps), Properties: p})
+}
+
+// put puts a resource into the template, unless another has its logical
+// ID.
+func (t *Template) put(logicalID string, r Resource) error {
 	if _, dup := t.Resources[logicalID]; dup {
 		return fmt.Errorf("two resources have the logical ID %q", logicalID)
 	}
-	deps := slices.Clone(dependsOn)
-	slices.Sort(deps)
-	t.Resources[logicalID] = Resource{Type: p.ResourceType(), DependsOn: slices.Compact(deps), Properties: p}
+	t.Resources[logicalID] = r
 	return nil
 }
 
@@ -97,11 +103,7 @@ func (t *Template) Retain(logicalID string) {
 // name: the refs are in its metadata. Depending on the gate is depending
 // on them.
 func (t *Template) Gate(logicalID string, refs map[string]any) error {
-	if _, dup := t.Resources[logicalID]; dup {
-		return fmt.Errorf("two resources have the logical ID %q", logicalID)
-	}
-	t.Resources[logicalID] = Resource{Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: refs}
-	return nil
+	return t.put(logicalID, Resource{Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: refs})
 }
 
 // When makes a resource exist only when a condition of the template holds.
