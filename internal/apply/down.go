@@ -2,7 +2,6 @@ package apply
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -100,9 +99,6 @@ func (d *Deployer) remove(ctx context.Context, stack *types.Stack, printer progr
 		}
 	}
 	status, err := w.run(ctx)
-	if errors.Is(err, ErrDetached) {
-		return ErrDetached
-	}
 	if err != nil {
 		return err
 	}
