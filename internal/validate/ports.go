@@ -74,29 +74,27 @@ func loadBalancer(p *types.Project, proj *app.Project, r *report) *app.LoadBalan
 	if internal && !proj.Private && len(proj.Subnets) == 0 {
 		r.errorf(internalExtension, "an internal load balancer reaches tasks in private subnets: set x-aws-private: true (or x-aws-subnets)")
 	}
-	if len(all) == 0 {
-		if certificate != "" {
-			r.errorf(certificateExtension, "no service publishes port 443, the port the certificate serves")
-		}
-		if existing != "" {
-			r.warnf(loadBalancerExtension, "ignored: no service publishes a port")
-		}
-		return nil
-	}
-	lb := &app.LoadBalancer{Type: "application", Existing: existing, Internal: internal, Certificate: certificate}
+	lbType := "application"
 	for _, p := range all {
 		if p.protocol != "http" && p.protocol != "https" {
-			lb.Type = "network"
+			lbType = "network"
 		}
 	}
 	if certificate != "" {
 		switch {
-		case lb.Type != "application":
+		case lbType != "application":
 			r.errorf(certificateExtension, "HTTPS needs an Application Load Balancer, and so every published port speaking HTTP or HTTPS: mark the others x-aws-protocol: http, or remove them")
 		case !slices.ContainsFunc(all, func(p published) bool { return p.port == 443 }):
 			r.errorf(certificateExtension, "no service publishes port 443, the port the certificate serves")
 		}
 	}
+	if len(all) == 0 {
+		if existing != "" {
+			r.warnf(loadBalancerExtension, "ignored: no service publishes a port")
+		}
+		return nil
+	}
+	lb := &app.LoadBalancer{Type: lbType, Existing: existing, Internal: internal, Certificate: certificate}
 	https443 := slices.ContainsFunc(all, func(p published) bool { return p.port == 443 && p.protocol == "https" })
 
 	ports := map[int]string{}
