@@ -2,7 +2,6 @@ package cfn
 
 // Cluster is AWS::ECS::Cluster.
 type Cluster struct {
-	ClusterName       any      `json:"ClusterName,omitempty"`
 	CapacityProviders []string `json:"CapacityProviders,omitempty"`
 	Tags              []Tag    `json:"Tags,omitempty"`
 }
@@ -100,7 +99,6 @@ type EFSVolumeConfiguration struct {
 	FilesystemId        any               `json:"FilesystemId"`
 	TransitEncryption   string            `json:"TransitEncryption,omitempty"`
 	AuthorizationConfig *EFSAuthorization `json:"AuthorizationConfig,omitempty"`
-	RootDirectory       string            `json:"RootDirectory,omitempty"`
 }
 
 // EFSAuthorization mounts through an access point, as the task role.
@@ -179,7 +177,6 @@ type Service struct {
 	LaunchType                    string                   `json:"LaunchType,omitempty"`
 	CapacityProviderStrategy      []CapacityProviderItem   `json:"CapacityProviderStrategy,omitempty"`
 	EnableExecuteCommand          bool                     `json:"EnableExecuteCommand,omitempty"`
-	PlatformVersion               string                   `json:"PlatformVersion,omitempty"`
 	NetworkConfiguration          *NetworkConfiguration    `json:"NetworkConfiguration,omitempty"`
 	DeploymentConfiguration       *DeploymentConfiguration `json:"DeploymentConfiguration,omitempty"`
 	HealthCheckGracePeriodSeconds *int                     `json:"HealthCheckGracePeriodSeconds,omitempty"`

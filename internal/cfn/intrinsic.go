@@ -39,9 +39,7 @@ func Split(sep string, s any) Fn { return Fn{"Fn::Split": []any{sep, s}} }
 // Pseudo parameters.
 const (
 	AccountID = "AWS::AccountId"
-	Partition = "AWS::Partition"
 	Region    = "AWS::Region"
-	StackName = "AWS::StackName"
 )
 
 // Tag is a resource tag.

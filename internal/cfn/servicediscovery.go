@@ -38,6 +38,4 @@ type DNSRecord struct {
 }
 
 // HealthCheckCustomConfig lets ECS report instance health to Cloud Map.
-type HealthCheckCustomConfig struct {
-	FailureThreshold int `json:"FailureThreshold,omitempty"`
-}
+type HealthCheckCustomConfig struct{}
