@@ -221,7 +221,7 @@ func service(p *types.Project, proj *app.Project, s types.ServiceConfig, r *repo
 	}
 
 	unsupported(p, s, key, r)
-	dependencies(s, svc, key, r)
+	dependencies(s, svc)
 	svc.Environment = environment(s, proj.Domain, key, r)
 	if len(s.Labels) > 0 {
 		svc.Labels = map[string]string(s.Labels)
@@ -706,7 +706,7 @@ func exposed(s types.ServiceConfig, svc *app.Service, key string, r *report) {
 // service_healthy makes the service wait for the other's to be stable;
 // service_completed_successfully runs the other in the service's tasks,
 // before its container (see jobsOf).
-func dependencies(s types.ServiceConfig, svc *app.Service, key string, r *report) {
+func dependencies(s types.ServiceConfig, svc *app.Service) {
 	for _, name := range slices.Sorted(maps.Keys(s.DependsOn)) {
 		if s.DependsOn[name].Condition == types.ServiceConditionHealthy {
 			svc.WaitFor = append(svc.WaitFor, name)
