@@ -75,13 +75,16 @@ func New(o Options) (Printer, error) {
 	case JSON:
 		return &jsonPrinter{enc: json.NewEncoder(o.Out), now: o.Now}, nil
 	}
-	return nil, fmt.Errorf("--progress must be auto, tty, plain or json, not %q", o.Mode)
+	return nil, CheckMode(o.Mode)
 }
 
 // CheckMode reports whether mode is a mode New knows.
 func CheckMode(mode string) error {
-	_, err := New(Options{Mode: mode, Out: io.Discard})
-	return err
+	switch mode {
+	case Auto, "", TTY, Plain, JSON:
+		return nil
+	}
+	return fmt.Errorf("--progress must be auto, tty, plain or json, not %q", mode)
 }
 
 // shortType drops the AWS:: of a resource type: ECS::Service.
