@@ -41,27 +41,25 @@ var (
 // files reads the secrets and configs the services mount, and the secrets
 // they read as environment variables (x-aws-secret_env).
 func files(p *types.Project, out *app.Project, r *report) {
+	declared := func(kind, name string) (types.FileObjectConfig, bool) {
+		if kind == app.SecretFile {
+			cfg, ok := p.Secrets[name]
+			return types.FileObjectConfig(cfg), ok
+		}
+		cfg, ok := p.Configs[name]
+		return types.FileObjectConfig(cfg), ok
+	}
 	used := map[string]*app.File{} // kind/name → file
 	use := func(kind, name, key string) *app.File {
 		if f, ok := used[kind+"/"+name]; ok {
 			return f
 		}
-		var f *app.File
-		if kind == app.SecretFile {
-			cfg, ok := p.Secrets[name]
-			if !ok {
-				r.errorf(key, "the secret %q is not declared in the top-level secrets section", name)
-				return nil
-			}
-			f = fileObject(p, kind, name, types.FileObjectConfig(cfg), r)
-		} else {
-			cfg, ok := p.Configs[name]
-			if !ok {
-				r.errorf(key, "the config %q is not declared in the top-level configs section", name)
-				return nil
-			}
-			f = fileObject(p, kind, name, types.FileObjectConfig(cfg), r)
+		cfg, ok := declared(kind, name)
+		if !ok {
+			r.errorf(key, "the %s %q is not declared in the top-level %ss section", kind, name, kind)
+			return nil
 		}
+		f := fileObject(p, kind, name, cfg, r)
 		used[kind+"/"+name] = f
 		return f
 	}
@@ -70,26 +68,28 @@ func files(p *types.Project, out *app.Project, r *report) {
 		key := "services." + svc.Name
 		targets := map[string]string{}
 		for i, ref := range s.Secrets {
-			f := use(app.SecretFile, ref.Source, fmt.Sprintf("%s.secrets[%d]", key, i))
+			rkey := fmt.Sprintf("%s.secrets[%d]", key, i)
+			f := use(app.SecretFile, ref.Source, rkey)
 			if f == nil {
 				continue
 			}
-			m := mount(types.FileReferenceConfig(ref), app.SecretFile, fmt.Sprintf("%s.secrets[%d]", key, i), r)
+			m := mount(types.FileReferenceConfig(ref), app.SecretFile, rkey, r)
 			m.Keys = f.Keys
 			if v, ok := ref.Extensions["x-aws-keys"]; ok {
-				m.Keys = keys(p, f, v, fmt.Sprintf("%s.secrets[%d].x-aws-keys", key, i), r)
+				m.Keys = keys(p, f, v, rkey+".x-aws-keys", r)
 				f.Keys = union(f.Keys, m.Keys)
 			}
-			claim(targets, m.Target, fmt.Sprintf("%s.secrets[%d]", key, i), r)
+			claim(targets, m.Target, rkey, r)
 			svc.Mounts = append(svc.Mounts, m)
 		}
 		for i, ref := range s.Configs {
-			f := use(app.ConfigFile, ref.Source, fmt.Sprintf("%s.configs[%d]", key, i))
+			rkey := fmt.Sprintf("%s.configs[%d]", key, i)
+			f := use(app.ConfigFile, ref.Source, rkey)
 			if f == nil {
 				continue
 			}
-			m := mount(types.FileReferenceConfig(ref), app.ConfigFile, fmt.Sprintf("%s.configs[%d]", key, i), r)
-			claim(targets, m.Target, fmt.Sprintf("%s.configs[%d]", key, i), r)
+			m := mount(types.FileReferenceConfig(ref), app.ConfigFile, rkey, r)
+			claim(targets, m.Target, rkey, r)
 			svc.Mounts = append(svc.Mounts, m)
 		}
 		secretEnv(s, svc, key, use, r)
@@ -238,11 +238,9 @@ func mount(ref types.FileReferenceConfig, kind, key string, r *report) app.Mount
 	default:
 		r.warnf(key, "on ECS the directory %s holds only the files mounted there: a volume replaces what the image has in it", dir)
 	}
-	if m.UID != "" || m.GID != "" {
-		for _, id := range []string{m.UID, m.GID} {
-			if id != "" && strings.Trim(id, "0123456789") != "" {
-				r.errorf(key, "uid and gid must be numbers, not %q", id)
-			}
+	for _, id := range []string{m.UID, m.GID} {
+		if id != "" && strings.Trim(id, "0123456789") != "" {
+			r.errorf(key, "uid and gid must be numbers, not %q", id)
 		}
 	}
 	return m
