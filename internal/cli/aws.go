@@ -16,11 +16,17 @@ import (
 	"github.com/docker-ecs/docker-ecs/internal/validate"
 )
 
+// contexts are the docker contexts of the Docker CLI's configuration
+// directory (docker's --config, DOCKER_CONFIG, ~/.docker).
+func (f *factory) contexts() *dockerctx.Store {
+	return dockerctx.Open(dockerctx.ConfigDir(f.docker.config))
+}
+
 // awsTarget is the AWS account of the docker context in use (docker's
 // --context, DOCKER_CONTEXT, the current context of config.json); the AWS
 // environment when that context has no AWS endpoint, or says from-env.
 func (f *factory) awsTarget() (awsapi.Target, error) {
-	s := dockerctx.Open(dockerctx.ConfigDir(f.docker.config))
+	s := f.contexts()
 	c, err := s.Get(s.Current(f.docker.context))
 	if err != nil || c.AWS == nil {
 		return awsapi.Target{}, err
@@ -49,14 +55,33 @@ func newDeployer(ctx context.Context, target awsapi.Target) (*apply.Deployer, er
 	return &apply.Deployer{AWS: clients, Clock: apply.RealClock{}}, nil
 }
 
+// stackOptions are the options every command on a project's stack has
+// (up, down, ps, logs, exec).
+type stackOptions struct {
+	streams *Streams
+	project load.Options
+	// aws is the AWS account of the docker context in use.
+	aws awsapi.Target
+}
+
+// stackOptions are the project of the compose flags and the AWS account of
+// the docker context in use.
+func (f *factory) stackOptions() (stackOptions, error) {
+	target, err := f.awsTarget()
+	if err != nil {
+		return stackOptions{}, err
+	}
+	return stackOptions{streams: f.streams, project: f.project.options(), aws: target}, nil
+}
+
 // deployed is the name of the project a command on its stack acts on, and
 // the Deployer of the account it is in.
-func deployed(ctx context.Context, project load.Options, target awsapi.Target) (string, *apply.Deployer, error) {
-	name, err := projectName(ctx, project)
+func deployed(ctx context.Context, opts stackOptions) (string, *apply.Deployer, error) {
+	name, err := projectName(ctx, opts.project)
 	if err != nil {
 		return "", nil, err
 	}
-	d, err := newDeployer(ctx, target)
+	d, err := newDeployer(ctx, opts.aws)
 	return name, d, err
 }
 

@@ -28,7 +28,7 @@ and rm work on these contexts as on any other.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newContextCreateCmd(f, nil), newContextLsCmd(f), newContextRmCmd(f))
+	cmd.AddCommand(newContextCreateCmd(f), newContextLsCmd(f), newContextRmCmd(f))
 	return cmd
 }
 
@@ -45,7 +45,7 @@ type contextCreateOptions struct {
 	ask bool
 }
 
-func newContextCreateCmd(f *factory, runF func(*contextCreateOptions) error) *cobra.Command {
+func newContextCreateCmd(f *factory) *cobra.Command {
 	opts := &contextCreateOptions{streams: f.streams}
 	cmd := &cobra.Command{
 		Use:   "create NAME [--profile PROFILE | --from-env] [--region REGION]",
@@ -65,11 +65,8 @@ func newContextCreateCmd(f *factory, runF func(*contextCreateOptions) error) *co
 				}
 				opts.ask = true
 			}
-			opts.store = dockerctx.Open(dockerctx.ConfigDir(f.docker.config))
+			opts.store = f.contexts()
 			opts.from = opts.store.Current(f.docker.context)
-			if runF != nil {
-				return runF(opts)
-			}
 			return contextCreateRun(opts)
 		},
 	}
@@ -178,7 +175,7 @@ func newContextLsCmd(f *factory) *cobra.Command {
 		Short:   "List the docker contexts and the AWS account of each",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s := dockerctx.Open(dockerctx.ConfigDir(f.docker.config))
+			s := f.contexts()
 			contexts, err := s.List()
 			if err != nil {
 				return err
@@ -211,7 +208,7 @@ func newContextRmCmd(f *factory) *cobra.Command {
 		Short:   "Remove docker contexts",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s := dockerctx.Open(dockerctx.ConfigDir(f.docker.config))
+			s := f.contexts()
 			current := s.Current("")
 			for _, name := range args {
 				if name == current && !force {

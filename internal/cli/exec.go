@@ -11,8 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
-	"github.com/docker-ecs/docker-ecs/internal/awsapi"
-	"github.com/docker-ecs/docker-ecs/internal/load"
 )
 
 // sessionManagerPlugin is AWS's program that carries ECS Exec sessions.
@@ -20,30 +18,22 @@ const sessionManagerPlugin = "session-manager-plugin"
 
 // execOptions are the options of docker ecs exec.
 type execOptions struct {
-	streams *Streams
-	project load.Options
-	aws     awsapi.Target
+	stackOptions
 	service string
 	command []string
 	task    string
 }
 
-func newExecCmd(f *factory, runF func(context.Context, *execOptions) error) *cobra.Command {
-	opts := &execOptions{streams: f.streams}
+func newExecCmd(f *factory) *cobra.Command {
+	opts := &execOptions{}
 	cmd := &cobra.Command{
 		Use:   "exec [OPTIONS] SERVICE [COMMAND] [ARG...]",
 		Short: "Run a command in a running task of a service (ECS Exec; the service needs x-aws-exec: true)",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.project = f.project.options()
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			opts.service, opts.command = args[0], args[1:]
-			target, err := f.awsTarget()
-			if err != nil {
+			if opts.stackOptions, err = f.stackOptions(); err != nil {
 				return err
-			}
-			opts.aws = target
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return execRun(cmd.Context(), opts)
 		},
@@ -61,7 +51,7 @@ func execRun(ctx context.Context, opts *execOptions) error {
 	if err != nil {
 		return errors.New("docker ecs exec needs AWS's Session Manager plugin, which is not installed (or not on PATH): see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html")
 	}
-	name, d, err := deployed(ctx, opts.project, opts.aws)
+	name, d, err := deployed(ctx, opts.stackOptions)
 	if err != nil {
 		return err
 	}

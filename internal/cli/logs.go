@@ -9,16 +9,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
-	"github.com/docker-ecs/docker-ecs/internal/awsapi"
-	"github.com/docker-ecs/docker-ecs/internal/load"
 )
 
 // logsOptions are the options of docker ecs logs.
 type logsOptions struct {
-	streams *Streams
-	project load.Options
-	// aws is the AWS account of the docker context in use.
-	aws        awsapi.Target
+	stackOptions
 	services   []string
 	follow     bool
 	since      string
@@ -27,27 +22,21 @@ type logsOptions struct {
 	noColor    bool
 }
 
-func newLogsCmd(f *factory, runF func(context.Context, *logsOptions) error) *cobra.Command {
-	opts := &logsOptions{streams: f.streams}
+func newLogsCmd(f *factory) *cobra.Command {
+	opts := &logsOptions{}
 	cmd := &cobra.Command{
 		Use:   "logs [OPTIONS] [SERVICE...]",
 		Short: "Show the logs of the project's services",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.project = f.project.options()
-			target, err := f.awsTarget()
-			if err != nil {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
+			if opts.stackOptions, err = f.stackOptions(); err != nil {
 				return err
 			}
-			opts.aws = target
 			opts.services = args
 			if _, err := parseSince(opts.since, time.Now()); err != nil {
 				return usageError(cmd, err)
 			}
 			if _, err := parseTail(opts.tail); err != nil {
 				return usageError(cmd, err)
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return logsRun(cmd.Context(), opts)
 		},
@@ -62,7 +51,7 @@ func newLogsCmd(f *factory, runF func(context.Context, *logsOptions) error) *cob
 }
 
 func logsRun(ctx context.Context, opts *logsOptions) error {
-	name, d, err := deployed(ctx, opts.project, opts.aws)
+	name, d, err := deployed(ctx, opts.stackOptions)
 	if err != nil {
 		return err
 	}

@@ -11,37 +11,26 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
-	"github.com/docker-ecs/docker-ecs/internal/awsapi"
-	"github.com/docker-ecs/docker-ecs/internal/load"
 )
 
 // psOptions are the options of docker ecs ps.
 type psOptions struct {
-	streams *Streams
-	project load.Options
-	// aws is the AWS account of the docker context in use.
-	aws    awsapi.Target
+	stackOptions
 	format string
 }
 
-func newPsCmd(f *factory, runF func(context.Context, *psOptions) error) *cobra.Command {
-	opts := &psOptions{streams: f.streams}
+func newPsCmd(f *factory) *cobra.Command {
+	opts := &psOptions{}
 	cmd := &cobra.Command{
 		Use:   "ps [OPTIONS]",
 		Short: "List the project's services and their tasks",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.project = f.project.options()
-			target, err := f.awsTarget()
-			if err != nil {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+			if opts.stackOptions, err = f.stackOptions(); err != nil {
 				return err
 			}
-			opts.aws = target
 			if opts.format != "table" && opts.format != "json" {
 				return usageError(cmd, fmt.Errorf("--format must be table or json, not %q", opts.format))
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return psRun(cmd.Context(), opts)
 		},
@@ -52,7 +41,7 @@ func newPsCmd(f *factory, runF func(context.Context, *psOptions) error) *cobra.C
 }
 
 func psRun(ctx context.Context, opts *psOptions) error {
-	name, d, err := deployed(ctx, opts.project, opts.aws)
+	name, d, err := deployed(ctx, opts.stackOptions)
 	if err != nil {
 		return err
 	}

@@ -66,11 +66,11 @@ func newRootCmd(streams *Streams) *cobra.Command {
 	ecs := newECSCmd(&f.project)
 	ecs.AddCommand(
 		newConvertCmd(f, nil),
-		newUpCmd(f, nil),
-		newDownCmd(f, nil),
-		newPsCmd(f, nil),
-		newLogsCmd(f, nil),
-		newExecCmd(f, nil),
+		newUpCmd(f),
+		newDownCmd(f),
+		newPsCmd(f),
+		newLogsCmd(f),
+		newExecCmd(f),
 		newContextCmd(f),
 		newSecretCmd(f),
 		newVersionCmd(streams),

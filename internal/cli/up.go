@@ -6,26 +6,21 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
-	"github.com/docker-ecs/docker-ecs/internal/awsapi"
 	"github.com/docker-ecs/docker-ecs/internal/convert"
-	"github.com/docker-ecs/docker-ecs/internal/load"
 	"github.com/docker-ecs/docker-ecs/internal/progress"
 )
 
 // upOptions are the options of docker ecs up.
 type upOptions struct {
-	streams *Streams
-	project load.Options
-	// aws is the AWS account of the docker context in use.
-	aws        awsapi.Target
+	stackOptions
 	detach     bool
 	dryRun     bool
 	keepFailed bool
 	progress   string
 }
 
-func newUpCmd(f *factory, runF func(context.Context, *upOptions) error) *cobra.Command {
-	opts := &upOptions{streams: f.streams}
+func newUpCmd(f *factory) *cobra.Command {
+	opts := &upOptions{}
 	cmd := &cobra.Command{
 		Use:   "up [OPTIONS]",
 		Short: "Deploy the project, or update it, and wait until its services are stable",
@@ -33,18 +28,12 @@ func newUpCmd(f *factory, runF func(context.Context, *upOptions) error) *cobra.C
 first time, update it through a change set afterwards. Ctrl-C stops waiting,
 never the deployment.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.project = f.project.options()
-			target, err := f.awsTarget()
-			if err != nil {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+			if opts.stackOptions, err = f.stackOptions(); err != nil {
 				return err
 			}
-			opts.aws = target
 			if err := progress.CheckMode(opts.progress); err != nil {
 				return usageError(cmd, err)
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return upRun(cmd.Context(), opts)
 		},
