@@ -117,9 +117,9 @@ type Service struct {
 	// Sysctls are the namespaced kernel parameters of the task, sorted by
 	// name.
 	Sysctls []EnvVar
-	// Tags are deploy.labels, the labels of the service, sorted by name:
+	// Tags are deploy.labels, the labels of the service, sorted by key:
 	// tags of the ECS service and of its tasks.
-	Tags []EnvVar
+	Tags []Tag
 
 	// Platform is the CPU architecture: X86_64 or ARM64.
 	Platform string
@@ -329,6 +329,11 @@ type Autoscaling struct {
 // EnvVar is an environment variable.
 type EnvVar struct {
 	Name, Value string
+}
+
+// Tag is an AWS tag.
+type Tag struct {
+	Key, Value string
 }
 
 // HealthCheck is a container health check; durations are in seconds,

@@ -92,7 +92,7 @@ func (c *converter) service(s *app.Service) {
 		Tags:                 c.serviceTags(s),
 	}
 	for _, t := range s.Tags {
-		svc.Tags = append(svc.Tags, cfn.Tag{Key: t.Name, Value: t.Value})
+		svc.Tags = append(svc.Tags, cfn.Tag{Key: t.Key, Value: t.Value})
 	}
 	if s.Autoscaling == nil {
 		replicas := s.Replicas

@@ -536,15 +536,17 @@ func serviceLabels(s types.ServiceConfig, svc *app.Service, key string, r *repor
 			r.errorf(key+".deploy.labels", "more than %d labels: an AWS resource takes 50 tags, 2 of which are compose's", maxServiceLabels)
 			return
 		default:
-			svc.Tags = append(svc.Tags, app.EnvVar{Name: name, Value: value})
+			svc.Tags = append(svc.Tags, app.Tag{Key: name, Value: value})
 		}
 	}
 }
 
-// tagText reports whether AWS takes s as the key or value of a tag.
+// tagText reports whether AWS takes s as the key or value of a tag: its
+// pattern is ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$, letters, separators (spaces,
+// but not tabs or newlines) and numbers of any kind, and _ . : / = + - @.
 func tagText(s string) bool {
 	for _, c := range s {
-		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && !unicode.IsSpace(c) && !strings.ContainsRune("_.:/=+-@", c) {
+		if !unicode.In(c, unicode.L, unicode.Z, unicode.N) && !strings.ContainsRune("_.:/=+-@", c) {
 			return false
 		}
 	}
