@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/docker-ecs/docker-ecs/internal/convert"
 	"github.com/docker-ecs/docker-ecs/internal/load"
 )
 
@@ -54,11 +53,7 @@ account: the VPC and the subnets are template parameters that "up" fills in.`,
 }
 
 func convertRun(ctx context.Context, opts *convertOptions) error {
-	model, err := loadProject(ctx, opts.project, opts.streams.Err)
-	if err != nil {
-		return err
-	}
-	tpl, err := convert.Template(model)
+	model, tpl, err := loadTemplate(ctx, opts.project, opts.streams.Err)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/docker-ecs/docker-ecs/internal/app"
+	"github.com/docker-ecs/docker-ecs/internal/cfn"
+	"github.com/docker-ecs/docker-ecs/internal/convert"
 	"github.com/docker-ecs/docker-ecs/internal/load"
 	"github.com/docker-ecs/docker-ecs/internal/validate"
 )
@@ -57,16 +59,23 @@ func (f *projectFlags) options() load.Options {
 	}
 }
 
-// loadProject runs the Load and Validate phases and prints Validate's
-// warnings, one a line.
-func loadProject(ctx context.Context, opts load.Options, stderr io.Writer) (*app.Project, error) {
+// loadTemplate runs the Load and Validate phases, printing Validate's
+// warnings one a line, then Convert: the project and its template.
+func loadTemplate(ctx context.Context, opts load.Options, stderr io.Writer) (*app.Project, *cfn.Template, error) {
 	p, err := load.Project(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	model, warnings, err := validate.Project(p)
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
-	return model, err
+	if err != nil {
+		return nil, nil, err
+	}
+	tpl, err := convert.Template(model)
+	if err != nil {
+		return nil, nil, err
+	}
+	return model, tpl, nil
 }

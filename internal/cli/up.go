@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-ecs/docker-ecs/internal/apply"
-	"github.com/docker-ecs/docker-ecs/internal/convert"
 	"github.com/docker-ecs/docker-ecs/internal/progress"
 )
 
@@ -48,11 +47,7 @@ never the deployment.`,
 
 func upRun(ctx context.Context, opts *upOptions) error {
 	// Nothing in AWS is touched before the project is valid.
-	model, err := loadProject(ctx, opts.project, opts.streams.Err)
-	if err != nil {
-		return err
-	}
-	tpl, err := convert.Template(model)
+	model, tpl, err := loadTemplate(ctx, opts.project, opts.streams.Err)
 	if err != nil {
 		return err
 	}
