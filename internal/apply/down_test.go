@@ -172,6 +172,36 @@ func TestLogsFollow(t *testing.T) {
 	}
 }
 
+// TestLogsFollowTail: the lines --tail prints are not printed again when
+// following reads from the time of the last one; two same lines at the
+// same time are two lines.
+func TestLogsFollowTail(t *testing.T) {
+	w := newWorld(t, time.Second)
+	group := "/docker-ecs/shop"
+	at := func(s int) time.Time { return start.Add(time.Duration(s) * time.Second) }
+	w.srv.PutLogEvents(group, "web/web/aaaaaaaa1111", fakeaws.LogEvent{Time: at(1), Message: "old"}, fakeaws.LogEvent{Time: at(2), Message: "tail 1"}, fakeaws.LogEvent{Time: at(3), Message: "tail 2"}, fakeaws.LogEvent{Time: at(3), Message: "tail 2"})
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	w.d.Clock = sleeper(func(ctx context.Context, d time.Duration) error {
+		n++
+		w.clock.Advance(d)
+		switch n {
+		case 2:
+			w.srv.PutLogEvents(group, "web/web/aaaaaaaa1111", fakeaws.LogEvent{Time: at(4), Message: "new"})
+		case 4:
+			cancel()
+		}
+		return ctx.Err()
+	})
+	if err := w.d.Logs(ctx, "shop", LogsOptions{Follow: true, Tail: 3, Out: &w.out}); err != nil {
+		t.Fatal(err)
+	}
+	want := "web-aaaaaa | tail 1\nweb-aaaaaa | tail 2\nweb-aaaaaa | tail 2\nweb-aaaaaa | new\n"
+	if got := w.out.String(); got != want {
+		t.Errorf("followed:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 type sleeper func(ctx context.Context, d time.Duration) error
 
 func (s sleeper) Now() time.Time                                   { return time.Time{} }

@@ -55,7 +55,7 @@ type line struct {
 // Logs prints the logs of the project's services, as docker compose logs
 // does: a prefix per task, a colour per service.
 func (d *Deployer) Logs(ctx context.Context, project string, o LogsOptions) error {
-	l := &logReader{d: d, group: convert.LogGroupName(project), o: o, seen: map[string]bool{}}
+	l := &logReader{d: d, group: convert.LogGroupName(project), o: o, seen: map[string]int{}}
 	var first []line
 	var err error
 	if o.Tail >= 0 {
@@ -102,9 +102,10 @@ type logReader struct {
 	d     *Deployer
 	group string
 	o     LogsOptions
-	// seen are the events printed: reading again from the time of the
-	// last one returns it again.
-	seen   map[string]bool
+	// seen counts the lines printed of each stream, time and message:
+	// reading again from the time of the last one returns it again, and
+	// GetLogEvents, which --tail reads, gives no event IDs.
+	seen   map[string]int
 	last   time.Time
 	prefix int // width of the widest prefix so far
 }
@@ -130,6 +131,7 @@ func (l *logReader) since(ctx context.Context, t time.Time) ([]line, error) {
 		in.LogStreamNamePrefix = aws.String(l.o.Services[0] + "/")
 	}
 	var out []line
+	read := map[string]int{}
 	p := cloudwatchlogs.NewFilterLogEventsPaginator(l.d.AWS.Logs, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -137,7 +139,7 @@ func (l *logReader) since(ctx context.Context, t time.Time) ([]line, error) {
 			return nil, err
 		}
 		for _, e := range page.Events {
-			if ln, ok := l.event(aws.ToString(e.EventId), aws.ToString(e.LogStreamName), aws.ToInt64(e.Timestamp), aws.ToString(e.Message)); ok {
+			if ln, ok := l.event(read, aws.ToString(e.LogStreamName), aws.ToInt64(e.Timestamp), aws.ToString(e.Message)); ok {
 				out = append(out, ln)
 			}
 		}
@@ -157,6 +159,7 @@ func (l *logReader) tail(ctx context.Context) ([]line, error) {
 		return nil, err
 	}
 	var out []line
+	read := map[string]int{}
 	for _, s := range streams.LogStreams {
 		name := aws.ToString(s.LogStreamName)
 		if _, _, ok := l.wanted(name); !ok || l.o.Tail == 0 {
@@ -178,9 +181,8 @@ func (l *logReader) tail(ctx context.Context) ([]line, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i, e := range events.Events {
-			id := fmt.Sprintf("%s/%d/%d", name, aws.ToInt64(e.Timestamp), i)
-			if ln, ok := l.event(id, name, aws.ToInt64(e.Timestamp), aws.ToString(e.Message)); ok {
+		for _, e := range events.Events {
+			if ln, ok := l.event(read, name, aws.ToInt64(e.Timestamp), aws.ToString(e.Message)); ok {
 				out = append(out, ln)
 			}
 		}
@@ -190,13 +192,22 @@ func (l *logReader) tail(ctx context.Context) ([]line, error) {
 }
 
 // event turns a log event into a line, unless it was printed already or
-// is of a service not asked for.
-func (l *logReader) event(id, stream string, ms int64, message string) (line, bool) {
+// is of a service not asked for. read counts the events of the read so
+// far by stream, time and message: the nth such event is new when fewer
+// than n were printed.
+func (l *logReader) event(read map[string]int, stream string, ms int64, message string) (line, bool) {
 	service, task, ok := l.wanted(stream)
-	if !ok || l.seen[id] {
+	if !ok {
 		return line{}, false
 	}
-	l.seen[id] = true
+	h := fnv.New64a()
+	h.Write([]byte(message))
+	key := fmt.Sprintf("%s/%d/%x", stream, ms, h.Sum64())
+	read[key]++
+	if read[key] <= l.seen[key] {
+		return line{}, false
+	}
+	l.seen[key] = read[key]
 	return line{time: time.UnixMilli(ms).UTC(), service: service, task: task, message: strings.TrimRight(message, "\n")}, true
 }
 
