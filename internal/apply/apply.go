@@ -102,9 +102,14 @@ func busy(s types.StackStatus) bool {
 // token is a unique ClientRequestToken: every event of the operation
 // carries it, which tells the events of this operation from older ones.
 func token(verb string) string {
+	return "docker-ecs-" + verb + "-" + randomHex()
+}
+
+// randomHex is 8 random bytes, in hex.
+func randomHex() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	return "docker-ecs-" + verb + "-" + hex.EncodeToString(b)
+	return hex.EncodeToString(b)
 }
 
 // projectTags are the stack's tags, which CloudFormation also puts on every

@@ -21,7 +21,7 @@ func (d *Deployer) template(ctx context.Context, body []byte) (inline, url *stri
 	if len(body) <= cfn.MaxInlineBody {
 		return aws.String(string(body)), nil, func() {}, nil
 	}
-	bucket := "docker-ecs-" + token("template")[len("docker-ecs-template-"):]
+	bucket := "docker-ecs-" + randomHex()
 	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
 	if d.AWS.Region != "us-east-1" {
 		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(d.AWS.Region)}
