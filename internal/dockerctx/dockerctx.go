@@ -109,10 +109,7 @@ func (s *Store) Get(name string) (Context, error) {
 	if name == DefaultContext {
 		return Context{Name: DefaultContext}, nil
 	}
-	m, err := s.store.GetMetadata(name)
-	if isNotFound(err) {
-		return Context{}, fmt.Errorf("the docker context %q does not exist (docker context ls lists them)", name)
-	}
+	m, err := s.stored(name)
 	if err != nil {
 		return Context{}, err
 	}
@@ -178,10 +175,7 @@ func (s *Store) dockerEndpoint(name string) (any, error) {
 		}
 		return map[string]any{"Host": host, "SkipTLSVerify": false}, nil
 	}
-	m, err := s.store.GetMetadata(name)
-	if isNotFound(err) {
-		return nil, fmt.Errorf("the docker context %q does not exist (docker context ls lists them)", name)
-	}
+	m, err := s.stored(name)
 	if err != nil {
 		return nil, err
 	}
@@ -210,9 +204,23 @@ func (s *Store) Remove(name string) error {
 	if exists, err := s.Exists(name); err != nil {
 		return err
 	} else if !exists || name == DefaultContext {
-		return fmt.Errorf("the docker context %q does not exist (docker context ls lists them)", name)
+		return notExist(name)
 	}
 	return s.store.Remove(name)
+}
+
+// stored reads the metadata of a stored context.
+func (s *Store) stored(name string) (store.Metadata, error) {
+	m, err := s.store.GetMetadata(name)
+	if isNotFound(err) {
+		return store.Metadata{}, notExist(name)
+	}
+	return m, err
+}
+
+// notExist is the error about a context that is not stored.
+func notExist(name string) error {
+	return fmt.Errorf("the docker context %q does not exist (docker context ls lists them)", name)
 }
 
 func isNotFound(err error) bool {
