@@ -149,9 +149,10 @@ func quote(s string) string {
 			b.WriteString(`\n`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		// Control characters, and the ones YAML reads as line breaks or
+		// What YAML does not let a document hold (control characters,
+		// U+FFFE, U+FFFF), and the characters it reads as line breaks or
 		// drops: escaped.
-		case r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff:
+		case r < 0x20 || !printable(r) || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff:
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
@@ -159,6 +160,13 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// printable reports whether a YAML document may hold r as it is: YAML's
+// c-printable set, which readers enforce.
+func printable(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7e || r == 0x85 ||
+		r >= 0xa0 && r <= 0xd7ff || r >= 0xe000 && r <= 0xfffd || r >= 0x10000 && r <= 0x10ffff
 }
 
 // plain reports whether s can be written without quotes: printable ASCII
@@ -197,10 +205,11 @@ func isAlnum(c byte) bool {
 
 // notString reports whether YAML 1.1 or 1.2 reads the plain scalar s as
 // another type: a boolean, a null, a number (octal, hexadecimal, 1_000,
-// 1e3, .5, 1:30 sexagesimal), an infinity or a date.
+// 1e3, .5, 1:30 sexagesimal), an infinity, a date, or the merge key <<.
 func notString(s string) bool {
 	switch strings.ToLower(s) {
-	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".inf", ".nan":
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".inf", ".nan",
+		"<<": // as a key, the merge key
 		return true
 	}
 	// Every timestamp starts with a four-digit year and a dash; months and

@@ -18,6 +18,7 @@ var tricky = []string{
 	"'a'", `"a"`, "a\nb", "a\tb", "\x00", "é", "<b>&", `back\slash`, "=", "a=b", "${AWS::Region}", "http://${LoadBalancer.DNSName}:8080",
 	"0.0.0.0/0", "arn:aws:iam::aws:policy/x", "docker ecs: the project", "CMD-SHELL", "curl -f http://localhost || exit 1",
 	"00E0_", "1e_3", "1_e3", "0_x1F", "0x_1F", "_1", "1_", "2010-1-2", "2010-1-2 3:4:5", "2010-12-14t21:59:43.10Z",
+	"<<", "\ufffe", "\uffff", "a\u0085b", "\U0001F600", "\ue000",
 }
 
 func TestQuoteReadsBack(t *testing.T) {
@@ -33,16 +34,25 @@ func FuzzQuote(f *testing.F) {
 	f.Fuzz(checkQuote)
 }
 
+// checkQuote: quote(s) reads back as s, both as a value and as a mapping
+// key, for the template writes both with it.
 func checkQuote(t *testing.T, s string) {
-	var got any
-	if err := yaml.Unmarshal([]byte("k: "+quote(s)+"\n"), &got); err != nil {
-		t.Fatalf("quote(%q) = %s: %v", s, quote(s), err)
-	}
 	want, _ := json.Marshal(s) // invalid UTF-8 reads back as U+FFFD
 	var ws string
 	_ = json.Unmarshal(want, &ws)
-	if v := got.(map[string]any)["k"]; v != ws {
+	var value map[string]any
+	if err := yaml.Unmarshal([]byte("k: "+quote(s)+"\n"), &value); err != nil {
+		t.Fatalf("quote(%q) = %s: %v", s, quote(s), err)
+	}
+	if v := value["k"]; v != ws {
 		t.Errorf("quote(%q) = %s reads back as %#v", s, quote(s), v)
+	}
+	var key map[string]any
+	if err := yaml.Unmarshal([]byte(quote(s)+": v\n"), &key); err != nil {
+		t.Fatalf("quote(%q) = %s as a key: %v", s, quote(s), err)
+	}
+	if _, ok := key[ws]; !ok || len(key) != 1 {
+		t.Errorf("quote(%q) = %s as a key reads back as %#v", s, quote(s), key)
 	}
 }
 
