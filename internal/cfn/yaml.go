@@ -170,13 +170,14 @@ func printable(r rune) bool {
 }
 
 // plain reports whether s can be written without quotes: printable ASCII
-// that starts with no indicator, holds no ": " or " #", does not end in a
-// space or a colon, and does not read as another type.
+// that starts with neither an indicator nor "...", holds no ": " or " #",
+// does not end in a space or a colon, and does not read as another type.
 func plain(s string) bool {
 	if s == "" || s[len(s)-1] == ' ' || s[len(s)-1] == ':' {
 		return false
 	}
-	if !plainFirst(s[0]) {
+	// "..." at the start of a line, as a key can be, ends the document.
+	if !plainFirst(s[0]) || strings.HasPrefix(s, "...") {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -18,7 +18,7 @@ var tricky = []string{
 	"'a'", `"a"`, "a\nb", "a\tb", "\x00", "é", "<b>&", `back\slash`, "=", "a=b", "${AWS::Region}", "http://${LoadBalancer.DNSName}:8080",
 	"0.0.0.0/0", "arn:aws:iam::aws:policy/x", "docker ecs: the project", "CMD-SHELL", "curl -f http://localhost || exit 1",
 	"00E0_", "1e_3", "1_e3", "0_x1F", "0x_1F", "_1", "1_", "2010-1-2", "2010-1-2 3:4:5", "2010-12-14t21:59:43.10Z",
-	"<<", "\ufffe", "\uffff", "a\u0085b", "\U0001F600", "\ue000",
+	"<<", "...", "... 0000", "---", "\ufffe", "\uffff", "a\u0085b", "\U0001F600", "\ue000",
 }
 
 func TestQuoteReadsBack(t *testing.T) {
