@@ -3,6 +3,7 @@ package fakeaws
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -78,6 +79,9 @@ func (s *Server) checkDynamicReferences(t *template) error {
 	return nil
 }
 
+// walkStrings calls fn with every string in v, mapping entries in the
+// order of their keys, so that an error listing them reads the same
+// every time.
 func walkStrings(v any, fn func(string)) {
 	switch x := v.(type) {
 	case string:
@@ -87,8 +91,8 @@ func walkStrings(v any, fn func(string)) {
 			walkStrings(e, fn)
 		}
 	case map[string]any:
-		for _, e := range x {
-			walkStrings(e, fn)
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			walkStrings(x[k], fn)
 		}
 	}
 }
