@@ -259,7 +259,7 @@ func (d *Deployer) unpublish(ctx context.Context, project string) ([]string, err
 			deleted = append(deleted, fmt.Sprintf("secret %s (restorable for %d days: docker ecs secret rm --recover %s)", name, recoveryDays, name))
 		}
 	}
-	path := "/docker-ecs/" + project + "/"
+	path := convert.ConfigPrefix(project)
 	pp := ssm.NewDescribeParametersPaginator(d.AWS.SSM, &ssm.DescribeParametersInput{
 		ParameterFilters: []ssmtypes.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("BeginsWith"), Values: []string{path}}},
 	})

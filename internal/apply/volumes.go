@@ -67,7 +67,7 @@ func (d *Deployer) volumeParameters(ctx context.Context, p *app.Project, resourc
 	}
 	for _, v := range own {
 		params[convert.FileSystemParameter(v)] = ""
-		if _, ok := ours[v.ID+"FileSystem"]; ok {
+		if _, ok := ours[convert.FileSystemID(v)]; ok {
 			continue // the stack has made it
 		}
 		var kept *efstypes.FileSystemDescription

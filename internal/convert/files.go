@@ -39,8 +39,12 @@ func ConfigParameter(project string, f *app.File) string {
 	if f.External != "" {
 		return f.External
 	}
-	return "/docker-ecs/" + project + "/" + f.Name
+	return ConfigPrefix(project) + f.Name
 }
+
+// ConfigPrefix begins the names of the SSM parameters that hold the
+// project's own configs.
+func ConfigPrefix(project string) string { return "/docker-ecs/" + project + "/" }
 
 // fileParameters adds the parameters of the project's secrets and configs.
 func (c *converter) fileParameters() {

@@ -34,7 +34,10 @@ func VolumeSubnetParameter(i int) string { return fmt.Sprintf("VolumeSubnet%d", 
 func FileSystemParameter(v *app.Volume) string { return v.ID + fileSystemParameter }
 
 // createCondition holds when the stack makes the volume's file system.
-func createCondition(v *app.Volume) string { return "Create" + v.ID + fileSystemSuffix }
+func createCondition(v *app.Volume) string { return "Create" + FileSystemID(v) }
+
+// FileSystemID is the logical ID of the file system the stack makes for v.
+func FileSystemID(v *app.Volume) string { return v.ID + fileSystemSuffix }
 
 // hasSubnet holds when the i-th volume subnet is given.
 func hasSubnet(i int) string { return fmt.Sprintf("HasVolumeSubnet%d", i) }
@@ -82,9 +85,9 @@ func (c *converter) volumes() {
 		if v.Lifecycle != "" {
 			fs.LifecyclePolicies = []cfn.LifecyclePolicy{{TransitionToIA: v.Lifecycle}}
 		}
-		c.add(v.ID+fileSystemSuffix, fs)
-		c.t.Retain(v.ID + fileSystemSuffix)
-		c.t.When(v.ID+fileSystemSuffix, createCondition(v))
+		c.add(FileSystemID(v), fs)
+		c.t.Retain(FileSystemID(v))
+		c.t.When(FileSystemID(v), createCondition(v))
 
 		group := &cfn.SecurityGroup{
 			GroupDescription: fmt.Sprintf("%s volume %s: NFS from the services that mount it", c.p.Name, v.Name),
@@ -146,13 +149,13 @@ const VolumeTag = "com.docker.compose.volume"
 // fileSystemID is the ID of a volume's file system: the stack's, or the
 // one a previous stack kept.
 func fileSystemID(v *app.Volume) any {
-	return cfn.If(createCondition(v), cfn.Ref(v.ID+fileSystemSuffix), cfn.Ref(FileSystemParameter(v)))
+	return cfn.If(createCondition(v), cfn.Ref(FileSystemID(v)), cfn.Ref(FileSystemParameter(v)))
 }
 
 // fileSystemARN is the ARN of a volume's file system.
 func fileSystemARN(v *app.Volume) any {
 	return cfn.If(createCondition(v),
-		cfn.GetAtt(v.ID+fileSystemSuffix, "Arn"),
+		cfn.GetAtt(FileSystemID(v), "Arn"),
 		cfn.Sub("arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/${"+FileSystemParameter(v)+"}"))
 }
 
